@@ -1,0 +1,33 @@
+# Set-up and everyday commands. Everything installs into ./.venv; nothing is downloaded at run time.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup demo test bench clean
+
+$(BIN)/rag: pyproject.toml constraints.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(BIN)/rag
+
+setup: $(BIN)/rag
+
+# Ingest the bundled corpus and ask a few questions in Chinese and English.
+demo: setup
+	$(BIN)/rag ingest data --store .rag
+	$(BIN)/rag ask "How much incentive money has Dalian handed out for the Mayor's Quality Award?" --store .rag
+	$(BIN)/rag ask "湖里区标准化奖励资金共计多少?" --store .rag
+	$(BIN)/rag ask "瀋陽今年主導或參與制修訂國際標準多少項？" --store .rag
+	$(BIN)/rag eval eval_questions.jsonl --store .rag --out eval_out --quiet
+
+# The whole test suite. pytest's exit code 5 (no tests collected) counts as a failure.
+test: setup
+	$(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+bench: setup
+	$(BIN)/python benchmarks/bench_small.py
+
+clean:
+	rm -rf .rag eval_out benchmarks/out

@@ -1,0 +1,105 @@
+"""Cleaning of web-scraped article text, before anything is indexed.
+
+What it removes:
+- ruby/pinyin annotations that conversion sites leave after Chinese characters
+  (`質(zhì)量` -> `質量`);
+- page chrome at the top (site names, navigation crumbs) and the bottom (editor lines,
+  copyright, contact blocks, stock tickers);
+- teaser tails: the run of unrelated headlines or truncated snippets after the article ends;
+- control characters and repeated lines.
+
+What it deliberately keeps: the article's own script (traditional stays traditional; the
+indexing form is made by `normalize`), bylines with dates, and lists inside the article.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["clean_text", "strip_ruby"]
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+# A CJK character followed by a parenthesised pinyin syllable that carries a tone mark or number.
+_RUBY_RE = re.compile(
+    rf"([\u3400-\u9fff])[(（]\s*((?=[a-z{_TONED}]*[{_TONED}1-5])[a-z{_TONED}]{{1,7}}[1-5]?)\s*[)）]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\ufeff]")
+_TERMINAL = "。！？!?.;；…」』”\"'"
+_ELLIPSIS_RE = re.compile(r"(\.{3,}|…+)\s*$")
+_TRAILING_PAREN_RE = re.compile(r"\s*[(（][^()（）]{1,24}[)）]\s*$")
+_CHROME_RE = re.compile(
+    r"(版权所有|版權所有|copyright|all rights reserved|未经授权|未經授權|不得转载|不得轉載|"
+    r"联系我们|聯絡我們|聯繫我們|友情链接|友情鏈接|icp备|icp證|icp证|^\s*-*\s*(天气|天氣)\s*$|"
+    r"^\s*(电话|電話|传真|傳真|地址|邮箱|郵箱|e-?mail|tel|fax)\s*[:：]|"
+    r"股票名称|股票名稱|最新价|最新價|涨跌幅|漲跌幅|^\s*(首页|首頁|返回顶部|返回頂部|分享到|打印|关闭|關閉)\s*$)",
+    re.IGNORECASE)
+
+
+def strip_ruby(text: str) -> str:
+    """Drop pinyin annotations after Chinese characters.
+
+    >>> strip_ruby("品質(zhì)立市 發(fā)布 大连(Dalian)")
+    '品質立市 發布 大连(Dalian)'
+    """
+    return _RUBY_RE.sub(r"\1", text)
+
+
+def _ends_properly(line: str) -> bool:
+    line = _TRAILING_PAREN_RE.sub("", line.rstrip())
+    line = line.rstrip("”’\"'」』)）]】 ")
+    return bool(line) and line[-1] in _TERMINAL and not _ELLIPSIS_RE.search(line)
+
+
+def _is_chrome(line: str) -> bool:
+    return _CHROME_RE.search(line) is not None
+
+
+def _tail_start(lines: list[str]) -> int:
+    """Index of the first line of the trailing chrome/teaser block (len(lines) if none)."""
+    half = lines[len(lines) // 2:]
+    teasers = sum(1 for ln in half if _ELLIPSIS_RE.search(ln))
+    teaser_mode = teasers >= 2
+    cut = len(lines)
+    for i in range(len(lines) - 1, -1, -1):
+        ln = lines[i]
+        tail_like = (
+            _is_chrome(ln)
+            or _ELLIPSIS_RE.search(ln) is not None
+            or (not _ends_properly(ln) and (len(ln) < 60 or teaser_mode))
+        )
+        if not tail_like:
+            break
+        cut = i
+    # Never cut the whole text, and keep a lone final line without punctuation in short texts.
+    if cut == 0:
+        return len(lines)
+    return cut
+
+
+def _head_start(lines: list[str]) -> int:
+    """Skip leading site names and navigation crumbs (short lines without punctuation)."""
+    i = 0
+    while i < len(lines) - 1 and (_is_chrome(lines[i]) or (len(lines[i]) <= 6 and not _ends_properly(lines[i]))):
+        i += 1
+    return i
+
+
+def clean_text(text: str) -> str:
+    """Return the article text with annotations and chrome removed, paragraphs kept as lines."""
+    text = _CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = strip_ruby(text)
+    lines = [ln.strip() for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln]
+    if not lines:
+        return ""
+    lines = lines[_head_start(lines):]
+    lines = lines[:_tail_start(lines)]
+    out: list[str] = []
+    seen: set[str] = set()
+    for ln in lines:
+        if _is_chrome(ln) and len(ln) < 200:
+            continue
+        if ln in seen and len(ln) < 200:
+            continue  # repeated title / editor line
+        seen.add(ln)
+        out.append(ln)
+    return "\n".join(out)

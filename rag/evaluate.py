@@ -1,0 +1,206 @@
+"""Batch evaluation: answer every question of a JSONL file and score the answers.
+
+Question fields (unknown ones are ignored):
+    id, question                required
+    numbers: [..]               each must appear in the answer, compared by value (4100万 = 41 million)
+    terms: [[alt, ..], ..]      every group must have one alternative in the answer
+    answers: [[alt, ..], ..]    like terms; an alternative with digits matches by value
+    doc / docs                  at least one must be cited
+    unanswerable: true          the assistant must abstain
+    lang, kind                  tags for the breakdown
+Outputs in --out: results.jsonl, summary.json, report.md, accuracy.png.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from ingest.normalize import normalize
+from rag.errors import InputError
+from rag.numbers import same_value, values_in
+
+__all__ = ["load_questions", "score_answer", "run_eval"]
+
+
+def load_questions(path: Path) -> list[dict]:
+    if not path.is_file():
+        raise InputError(f"no such question file: {path}", hint="give a JSONL file with one question per line")
+    out = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            print(f"skipped {path.name}:{lineno}: not valid JSON ({exc.msg})", file=sys.stderr)
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("question"), str) or not obj["question"].strip():
+            print(f"skipped {path.name}:{lineno}: needs a \"question\" string", file=sys.stderr)
+            continue
+        obj.setdefault("id", f"line{lineno}")
+        out.append(obj)
+    if not out:
+        raise InputError(f"{path} holds no questions", hint="one JSON object with a \"question\" per line")
+    return out
+
+
+def _has_value(answer: str, expected) -> bool:
+    wanted = values_in(str(expected)) or ([float(expected)] if isinstance(expected, (int, float)) else [])
+    got = values_in(answer)
+    return bool(wanted) and all(any(same_value(w, g) for g in got) for w in wanted)
+
+
+def _has_text(answer_norm: str, alt: str) -> bool:
+    return normalize(alt) in answer_norm
+
+
+def score_answer(item: dict, ans: dict) -> dict:
+    """Checks for one answer: {'correct': bool, 'cited_ok': bool|None, 'checks': {...}}."""
+    text = ans["answer"]
+    norm = normalize(text)
+    checks: dict[str, bool] = {}
+    if item.get("unanswerable"):
+        checks["abstained"] = bool(ans["abstained"])
+    else:
+        checks["answered"] = not ans["abstained"]
+        for n in item.get("numbers", []):
+            checks[f"number {n}"] = _has_value(text, n)
+        for group in item.get("terms", []):
+            group = group if isinstance(group, list) else [group]
+            checks[f"terms {'|'.join(map(str, group))}"] = any(_has_text(norm, str(g)) for g in group)
+        for group in item.get("answers", []):
+            group = group if isinstance(group, list) else [group]
+            checks[f"answer {'|'.join(map(str, group))}"] = any(
+                _has_value(text, g) if any(ch.isdigit() for ch in str(g)) else _has_text(norm, str(g))
+                for g in group)
+    docs = item.get("docs") or ([item["doc"]] if item.get("doc") else [])
+    cited = [c["source"] for c in ans["citations"]]
+    cited_ok = None
+    if docs and not item.get("unanswerable"):
+        cited_ok = any(any(_same_doc(c, d) for d in docs) for c in cited)
+    return {"correct": all(checks.values()), "cited_ok": cited_ok, "checks": checks}
+
+
+def _same_doc(cited: str, doc: str) -> bool:
+    return cited == doc or cited.split("#")[0] == doc or Path(cited).name == doc or Path(cited).stem == doc
+
+
+def _retrieval_rank(hits, docs) -> int | None:
+    for rank, h in enumerate(hits, 1):
+        if any(_same_doc(h.source, d) for d in docs):
+            return rank
+    return None
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    values = sorted(values)
+    k = (len(values) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return round(values[lo] + (values[hi] - values[lo]) * (k - lo), 2)
+
+
+def run_eval(assistant, questions_path: Path, out_dir: Path, progress: bool = True, k_hit: int = 5) -> dict:
+    from tqdm import tqdm
+
+    items = load_questions(questions_path)
+    assistant.ensure_corpus()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for item in tqdm(items, desc="eval", unit="q", file=sys.stderr, disable=not progress, leave=False):
+        t0 = time.perf_counter()
+        ans = assistant.ask(item["question"]).to_dict()
+        total_ms = (time.perf_counter() - t0) * 1000
+        docs = item.get("docs") or ([item["doc"]] if item.get("doc") else [])
+        rank = _retrieval_rank(assistant.search(item["question"], k_hit), docs) if docs else None
+        scored = score_answer(item, ans)
+        rows.append({"id": item["id"], **ans, "correct": scored["correct"], "cited_ok": scored["cited_ok"],
+                     "checks": scored["checks"], "retrieval_rank": rank, "latency_ms": round(total_ms, 2),
+                     "kind": item.get("kind", "untagged"), "lang": item.get("lang", "untagged"),
+                     "unanswerable": bool(item.get("unanswerable"))})
+    summary = _summarise(rows, k_hit)
+    with (out_dir / "results.jsonl").open("w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    (out_dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out_dir / "report.md").write_text(_report(summary, rows), encoding="utf-8")
+    _chart(summary, out_dir / "accuracy.png")
+    return summary
+
+
+def _summarise(rows: list[dict], k_hit: int) -> dict:
+    n = len(rows)
+    answerable = [r for r in rows if not r["unanswerable"]]
+    with_doc = [r for r in answerable if r["cited_ok"] is not None]
+    ranked = [r for r in rows if r["retrieval_rank"] is not None or (r["cited_ok"] is not None)]
+    abstained = [r for r in rows if r["abstained"]]
+    should = [r for r in rows if r["unanswerable"]]
+    true_abstain = [r for r in abstained if r["unanswerable"]]
+
+    def by(tag: str) -> dict:
+        groups: dict[str, list[dict]] = {}
+        for r in rows:
+            groups.setdefault(r[tag], []).append(r)
+        return {k: {"n": len(v), "accuracy": round(sum(x["correct"] for x in v) / len(v), 4)}
+                for k, v in sorted(groups.items())}
+
+    lat = [r["latency_ms"] for r in rows]
+    return {
+        "questions": n,
+        "accuracy": round(sum(r["correct"] for r in rows) / n, 4),
+        "citation_accuracy": round(sum(bool(r["cited_ok"]) for r in with_doc) / len(with_doc), 4) if with_doc else None,
+        "abstention_precision": round(len(true_abstain) / len(abstained), 4) if abstained else None,
+        "abstention_recall": round(len(true_abstain) / len(should), 4) if should else None,
+        f"hit@{k_hit}": round(sum(r["retrieval_rank"] is not None for r in ranked) / len(ranked), 4) if ranked else None,
+        "mrr": round(sum(1 / r["retrieval_rank"] for r in ranked if r["retrieval_rank"]) / len(ranked), 4) if ranked else None,
+        "latency_ms": {"p50": _pct(lat, 0.5), "p95": _pct(lat, 0.95), "mean": round(statistics.fmean(lat), 2)},
+        "by_kind": by("kind"),
+        "by_lang": by("lang"),
+    }
+
+
+def _report(summary: dict, rows: list[dict]) -> str:
+    lines = ["# Evaluation report", "", "| metric | value |", "| --- | --- |"]
+    for k, v in summary.items():
+        if not isinstance(v, dict):
+            lines.append(f"| {k} | {v} |")
+    lines.append(f"| latency p50 / p95 (ms) | {summary['latency_ms']['p50']} / {summary['latency_ms']['p95']} |")
+    for tag in ("by_kind", "by_lang"):
+        lines += ["", f"## Accuracy {tag.replace('_', ' ')}", "", "| tag | n | accuracy |", "| --- | --- | --- |"]
+        lines += [f"| {k} | {v['n']} | {v['accuracy']} |" for k, v in summary[tag].items()]
+    misses = [r for r in rows if not r["correct"] or r["cited_ok"] is False]
+    lines += ["", f"## Misses ({len(misses)})", ""]
+    for r in misses:
+        failed = [k for k, ok in r["checks"].items() if not ok]
+        if r["cited_ok"] is False:
+            failed.append("citation")
+        lines.append(f"- `{r['id']}` {r['question']} → {r['answer']} (failed: {', '.join(failed)})")
+    return "\n".join(lines) + "\n"
+
+
+def _chart(summary: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for ax, tag, title in ((axes[0], "by_kind", "Accuracy by kind"), (axes[1], "by_lang", "Accuracy by language")):
+        names = list(summary[tag])
+        values = [summary[tag][k]["accuracy"] for k in names]
+        bars = ax.bar(names, values, color="#3b7dd8")
+        ax.set_ylim(0, 1.05)
+        ax.set_title(title)
+        ax.tick_params(axis="x", rotation=30)
+        for b, v, k in zip(bars, values, names):
+            ax.text(b.get_x() + b.get_width() / 2, v + 0.02, f"{v:.2f}\nn={summary[tag][k]['n']}",
+                    ha="center", fontsize=8)
+    fig.suptitle(f"overall accuracy {summary['accuracy']:.2f} on {summary['questions']} questions")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

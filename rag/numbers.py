@@ -1,0 +1,137 @@
+"""Numbers as people write them in Chinese and English news, normalised to values.
+
+    4100万 = 41 million = 41,000,000;  293.87万元 = 2,938,700;  五家 = 5;  三千九百零九 = 3909
+
+`find_quantities` returns each number with its position and the unit or classifier that
+follows it, which is what the reader matches against the question and what evaluation
+compares answers by.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.normalize import fold
+
+__all__ = ["Quantity", "find_quantities", "parse_chinese_numeral", "values_in", "same_value",
+           "format_value_en", "CLASSIFIERS", "CURRENCY"]
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_SCALES = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2,
+           "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3,
+           "mn": 1e6, "bn": 1e9}
+CURRENCY = ["元", "美元", "欧元", "港元", "港币", "人民币", "yuan", "rmb", "dollars", "dollar", "usd", "euros"]
+CLASSIFIERS = "家个项名件张次位人所座条届批台套部种类款篇台辆艘年月天日岁倍级期吨户例只支枚份"
+
+_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_CN_NUM = r"[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?"
+_SCALE = r"(?:\s*(?:万亿|亿|万|千(?![克米瓦])|thousand|million|billion|trillion|bn|mn)(?![a-z]))?"
+_UNIT = (r"(?P<unit>%|％|" + "|".join(sorted((re.escape(c) for c in CURRENCY), key=len, reverse=True))
+         + r"|余?多?[" + CLASSIFIERS + r"]|(?<=\s)[a-z]+)?")
+_QTY_RE = re.compile(
+    rf"(?P<ord>第)?(?P<num>{_ARABIC}|{_CN_NUM})(?P<scale>{_SCALE})\s*(?P<more>余|多|多万|余万)?\s*{_UNIT}",
+    re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float      # with the scale applied: 4100万 -> 41000000
+    text: str         # as written, from the number through its unit
+    start: int
+    end: int
+    unit: str         # the classifier, currency or English noun after the number ('' if none)
+    ordinal: bool     # 第六届: an ordinal, not a count
+    chinese: bool     # written in Chinese numerals
+
+    @property
+    def is_year(self) -> bool:
+        return not self.chinese and self.value.is_integer() and 1900 <= self.value <= 2100 and \
+            self.unit in ("", "年") and "," not in self.text
+
+
+def parse_chinese_numeral(s: str) -> float | None:
+    """Value of a Chinese numeral, or None.
+
+    >>> [parse_chinese_numeral(x) for x in ["五", "十", "二十", "三千九百零九", "一点五", "四十"]]
+    [5.0, 10.0, 20.0, 3909.0, 1.5, 40.0]
+    """
+    if "点" in s:
+        whole, frac = s.split("点", 1)
+        w = parse_chinese_numeral(whole) if whole else 0.0
+        digits = "".join(str(_CN_DIGITS.get(c, "")) for c in frac)
+        return None if w is None or not digits else float(f"{int(w)}.{digits}")
+    total, current = 0, None
+    for c in s:
+        if c in _CN_DIGITS:
+            current = _CN_DIGITS[c] if current is None else current * 10 + _CN_DIGITS[c]
+        elif c in _CN_UNITS:
+            total += (1 if current is None else current) * _CN_UNITS[c]
+            current = None
+        else:
+            return None
+    return float(total + (current or 0))
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """All numbers in a text, with their units. Positions refer to `text` itself."""
+    folded = fold(text)  # same length: positions carry over
+    out: list[Quantity] = []
+    for m in _QTY_RE.finditer(folded):
+        num = m.group("num")
+        start = m.start("num")
+        if start > 0 and (folded[start - 1].isalnum() and folded[start - 1].isascii()):
+            continue  # part of a code such as "a3" or "PM2.5"
+        chinese = not num[0].isdigit()
+        unit = (m.group("unit") or "").strip()
+        scale_word = m.group("scale").strip().lower()
+        if chinese:
+            # Chinese numerals count only with a unit or scale (一方面, 统一 are words)
+            if not unit and not scale_word:
+                continue
+            if len(num) == 1 and num == "一" and start > 0 and "\u4e00" <= folded[start - 1] <= "\u9fff" \
+                    and folded[start - 1] not in "有共为是达约近获和及与了":
+                continue  # 统一, 唯一, 之一: part of a word
+            value = parse_chinese_numeral(num)
+            if value is None:
+                continue
+        else:
+            value = float(num.replace(",", ""))
+        if scale_word:
+            value *= _SCALES.get(scale_word, 1.0)
+        if m.group("more") and "万" in m.group("more"):
+            value *= 1e4
+        end = m.end("unit") if m.group("unit") else m.end()
+        out.append(Quantity(value=value, text=text[start:end].strip(), start=start, end=end,
+                            unit=unit.lstrip("余多"), ordinal=bool(m.group("ord")), chinese=chinese))
+    return out
+
+
+def values_in(text: str) -> list[float]:
+    """Every number value in a text (citation markers like [1] are ignored)."""
+    text = re.sub(r"\[\d+\]", " ", text)
+    return [q.value for q in find_quantities(text)]
+
+
+def same_value(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+
+def format_value_en(q: Quantity) -> str:
+    """An English rendering of a Chinese-written quantity: 293.87万元 -> '2.9387 million yuan'."""
+    v = q.value
+    unit = q.unit
+    money = unit in ("元", "人民币")
+    if v >= 1e9 and v % 1e7 == 0 or v >= 1e9:
+        num = f"{v / 1e9:.6g} billion"
+    elif v >= 1e6:
+        num = f"{v / 1e6:.6g} million"
+    else:
+        num = f"{v:,.6g}" if v >= 1e4 else f"{v:g}"
+    if money:
+        return f"{num} yuan"
+    if unit in ("%", "％"):
+        return f"{num}%"
+    return num

@@ -1,0 +1,154 @@
+"""What a question asks for: its kind, the unit it counts in, and its key terms.
+
+    analyze("湖里区标准化奖励资金共计多少?")  -> kind 'amount', focus ['奖励', '资金']
+    analyze("How many enterprises won the award?") -> kind 'count', count_noun 'enterprise'
+
+Rules are about how questions are phrased in Chinese and English, never about a corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.normalize import has_cjk, is_traditional, normalize
+from ingest.tokenize import STOP_WORDS, lexical_tokens, stem, word_tokens
+from rag.crosslingual import translate_en_groups, translate_en_terms
+from rag.numbers import CLASSIFIERS
+
+__all__ = ["Question", "analyze", "EN_COUNT_CLASSIFIERS"]
+
+# English count nouns -> the Chinese classifiers they are counted with.
+EN_COUNT_CLASSIFIERS = {
+    "enterprise": "家", "company": "家", "firm": "家", "business": "家", "bank": "家", "supplier": "家",
+    "organization": "家个", "organisation": "家个", "unit": "家个", "institution": "家个所",
+    "agency": "家个", "hospital": "家所", "school": "所个", "university": "所", "store": "家",
+    "standard": "项", "project": "项个", "item": "项个", "program": "项个", "measure": "项条",
+    "patent": "件项", "certificate": "张", "time": "次", "people": "人名位", "person": "人名位",
+    "employee": "名人", "worker": "名人", "expert": "名位", "case": "个例起", "city": "个座",
+    "award": "个项", "prize": "个项", "brand": "个", "product": "个款种", "line": "条",
+    "cluster": "个", "part": "个部分", "section": "个部分", "year": "年", "day": "天", "month": "个月",
+    "trademark": "件", "team": "支个", "village": "个", "district": "个", "region": "个",
+}
+_EN_STOP_AFTER = {"do", "does", "did", "have", "has", "had", "were", "was", "are", "is", "in", "of",
+                  "for", "to", "did", "will", "would", "can", "been", "be", "there", "by", "at", "on",
+                  "from", "with", "that", "which", "the"}
+_ZH_QWORD = re.compile(r"多少|几")
+_ZH_STRIP = re.compile(r"(共计|累计|总计|合计|一共|共有|共|总共|总数|总额|达到|达|是|为|有|约|大约|了|的)+$")
+
+
+@dataclass
+class Question:
+    text: str
+    norm: str
+    lang: str                 # 'zh' or 'en'
+    traditional: bool
+    kind: str                 # count | amount | date | list | person | number | other
+    classifier: str = ""      # Chinese classifiers a count may use ('家', '个项', ...)
+    count_noun: str = ""      # English count noun (stemmed)
+    year_only: bool = False
+    wants_total: bool = False
+    focus: list[str] = field(default_factory=list)       # terms that must be near the answer
+    keywords: dict[str, float] = field(default_factory=dict)  # term -> weight, the question's own terms
+    translated: dict[str, float] = field(default_factory=dict)  # dictionary translations of them
+
+
+def _kind_zh(q: str) -> str:
+    if re.search(r"(多少|几)(钱|元|万元|亿元|资金|奖金|金额|经费)|(资金|奖金|金额|经费|费用|投资|奖励|补贴|补助|钱|收入|产值|利润|营收)[^，,。?？]{0,8}(多少|几何)|多少(万|亿)", q):
+        return "amount"
+    if re.search(r"何时|什么时候|哪一?年|哪一?天|哪个月|几月|几号|几日|日期|什么时间|时间是|哪一?日", q):
+        return "date"
+    if re.search(r"(多少|几)\s*[" + CLASSIFIERS + r"]", q) and not re.search(r"(多少|几)\s*[年月天日岁]", q):
+        return "count"
+    if re.search(r"哪些|哪几|哪家|哪个(公司|企业|单位|组织|机构)|名单|分别是|是哪|有哪", q):
+        return "list"
+    if re.search(r"谁|哪位|什么人|姓名", q):
+        return "person"
+    if _ZH_QWORD.search(q):
+        return "number"
+    return "other"
+
+
+def _kind_en(q: str) -> str:
+    if re.search(r"\bhow much\b.*\b(money|fund|funds|funding|incentive|incentives|reward|rewards|cash|prize|"
+                 r"investment|yuan|rmb|dollars?|paid|spent|invested|budget|subsid|cost|worth|bonus)", q) \
+            or re.search(r"\bwhat (is|was) the (total )?(amount|sum|value) of\b", q):
+        return "amount"
+    if re.search(r"\bwhen\b|\bwhat (year|date|day|month)\b|\bwhich (year|date|day|month)\b|\bin what year\b", q):
+        return "date"
+    if re.search(r"\bhow many\b", q):
+        return "count"
+    if re.search(r"\bwhich\b|\bwhat (companies|enterprises|organizations|organisations|firms|units|cities)\b|"
+                 r"\bname the\b|\blist\b|\bwho (were|are) the\b", q):
+        return "list"
+    if re.search(r"\bwho\b|\bwhose\b", q):
+        return "person"
+    if re.search(r"\bhow (much|large|big|long|high|far)\b|\bwhat (percentage|share|proportion|rate|number)\b|"
+                 r"\bcapacity\b", q):
+        return "number"
+    return "other"
+
+
+def _focus_zh(q: str) -> list[str]:
+    m = _ZH_QWORD.search(q)
+    if not m:
+        return []
+    after = re.sub(r"^[" + CLASSIFIERS + r"]", "", q[m.end():])
+    after = re.split(r"[，,。?？!！ ]|获|被|参与|入选|荣获|获得|通过|的", after)[0][:6]
+    before = re.split(r"[，,。?？!！ ]", q[:m.start()])[-1]
+    before = _ZH_STRIP.sub("", before)[-6:]
+    terms = [w for w in word_tokens(after) + word_tokens(before[-4:]) if len(w) > 1 and not w.isdigit()]
+    return list(dict.fromkeys(terms))
+
+
+def _focus_en(q: str) -> tuple[list[str], str]:
+    m = re.search(r"\bhow (many|much)\s+(.*)", q)
+    if not m:
+        return [], ""
+    words = []
+    for w in re.findall(r"[a-z']+", m.group(2)):
+        if w in _EN_STOP_AFTER:
+            break
+        words.append(stem(w))
+    noun = words[-1] if words else ""
+    return [w for w in words if w not in STOP_WORDS], noun if m.group(1) == "many" else ""
+
+
+def analyze(question: str, idf=None) -> Question:
+    """Analyse a question; `idf(term) -> float` weights keywords (defaults to 1)."""
+    norm = normalize(question)
+    lang = "zh" if has_cjk(norm) else "en"
+    kind = _kind_zh(norm) if lang == "zh" else _kind_en(norm)
+    q = Question(text=question, norm=norm, lang=lang, traditional=is_traditional(question), kind=kind)
+    if lang == "zh":
+        m = re.search(r"(多少|几)\s*([" + CLASSIFIERS + r"])", norm)
+        if kind == "count" and m:
+            q.classifier = m.group(2)
+        q.focus = _focus_zh(norm)
+        q.year_only = bool(re.search(r"哪一?年|什么年份|年份", norm))
+        q.wants_total = bool(re.search(r"共|总|累计|合计|一共", norm))
+        own = [w for w in word_tokens(norm) if not w.isdigit() or len(w) >= 2]
+    else:
+        q.focus, q.count_noun = _focus_en(norm)
+        if q.count_noun:
+            q.classifier = EN_COUNT_CLASSIFIERS.get(q.count_noun, "")
+        q.year_only = bool(re.search(r"what year|which year|in what year", norm))
+        q.wants_total = bool(re.search(r"\b(total|in all|altogether|overall|so far|in total|cumulative)\b", norm))
+        own = word_tokens(norm)
+    own = [w for w in own if w not in STOP_WORDS and not _ZH_QWORD.fullmatch(w)]
+    weight = idf or (lambda t: 1.0)
+    keywords: dict[str, float] = {w: weight(w) for w in own}
+    if lang == "en":
+        # Chinese equivalents, for English questions about Chinese articles
+        for alts in translate_en_groups(re.findall(r"[a-z]+", norm)):
+            # one term per English phrase, met by any of its translations
+            q.translated.setdefault("|".join(alts), weight(alts[0]))
+        focus_zh = translate_en_terms(q.focus)
+        q.focus = q.focus + [t for t in focus_zh if t not in q.focus]
+    else:
+        # unknown names: jieba may split them, bigrams still match
+        for t in lexical_tokens(norm):
+            if len(t) == 2 and t not in keywords and not _ZH_QWORD.search(t):
+                keywords.setdefault(t, 0.3 * weight(t))
+    q.keywords = {k: v for k, v in keywords.items() if v > 0}
+    return q

@@ -1,0 +1,333 @@
+"""The offline extractive reader: answers from the retrieved passages, or abstains.
+
+It picks the sentence that best covers the question's terms, then the span in it that has
+the kind the question asks for (a count in the asked unit, an amount of money, a date, a
+list of names, a person), nearest to the question's terms. Every number in the answer is
+copied from the quoted sentence; when no sentence covers the question well enough, or no
+span of the right kind sits near the thing asked about, it says it does not know.
+
+What it does not do: arithmetic across passages, or paraphrase.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ingest.normalize import fold, has_cjk, to_simplified, to_traditional
+from ingest.sentences import split_sentences
+from ingest.tokenize import STOP_WORDS
+from rag.numbers import CURRENCY, Quantity, find_quantities, format_value_en
+from rag.question import Question
+from rag.types import Hit
+
+__all__ = ["Reader", "Reading", "ExtractiveReader", "ABSTAIN_TEXT"]
+
+ABSTAIN_TEXT = {
+    "en": "The articles do not contain the answer to this question.",
+    "zh": "资料中没有找到这个问题的答案。",
+}
+_MIN_COVERAGE = 0.45
+_ORG_SUFFIX = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团公司|集团|公司|中心|研究院|研究所|大学|学院|医院|银行|"
+                         r"工厂|厂|委员会|协会|co\.,? ?ltd\.?|ltd\.?|inc\.?|corporation|group|company)$", re.I)
+_TOTAL_CUES = re.compile(r"共计|累计|总计|合计|一共|共有|总数|总额|共|total|in all|altogether|cumulative")
+_MONEY = set(CURRENCY)
+_DATE_PATTERNS = [
+    (re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"), 3),
+    (re.compile(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2}"), 3),
+    (re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月"), 2),
+    (re.compile(r"(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日"), 2),
+    (re.compile(r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+                r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d{2})?", re.I), 2),
+    (re.compile(r"\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:january|february|march|april|may|june|july|august|"
+                r"september|october|november|december)(?:,?\s+(?:19|20)\d{2})?", re.I), 2),
+    (re.compile(r"(?<![\d.])(?:19|20)\d{2}(?:\s*年)?(?!\d|\.\d|%)"), 1),
+]
+_ZH_PERSON = re.compile(r"(?:局长|副局长|总经理|副总经理|董事长|主任|市长|省长|书记|记者|经理|总工程师|负责人|院长|主席|厂长|部长|处长)"
+                        r"\s*([\u4e00-\u9fff]{2,3}?)(?=介绍|说|表示|指出|称|认为|强调|[，,。:：\s(（)])")
+_EN_PERSON = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2})\b(?!\s(?:Co\b|Group|Ltd|Industry|Company|Corporation|Bureau))")
+
+
+@dataclass
+class Reading:
+    answer: str
+    abstained: bool
+    quotes: list[tuple[int, str]] = field(default_factory=list)   # (hit index, quoted sentence)
+    confidence: float = 0.0
+
+
+class Reader(Protocol):
+    def read(self, question: Question, hits: list[Hit]) -> Reading: ...
+
+
+@dataclass
+class _Sent:
+    hit: int
+    text: str       # original
+    norm: str       # folded, same length as text
+    coverage: float
+    context: float
+
+
+class ExtractiveReader:
+    """The default reader: no model, deterministic, exact."""
+
+    def __init__(self, min_coverage: float = _MIN_COVERAGE):
+        self.min_coverage = min_coverage
+
+    # -- sentence selection ------------------------------------------------------------------
+    def _sentences(self, q: Question, hits: list[Hit]) -> list[_Sent]:
+        """Every sentence of the hits with its coverage of the question's terms: the share of
+        their weight found in the sentence (found only in its passage or title: a third).
+        Translated terms are scored as a separate set; the better set counts."""
+        groups = [g for g in (q.keywords, q.translated) if g]
+        out: list[_Sent] = []
+        for i, hit in enumerate(hits):
+            chunk_norm = fold(hit.text)
+            title_norm = fold(hit.title or "")
+            for s in split_sentences(hit.text):
+                norm = fold(s.text)
+                best = 0.0
+                for group in groups:
+                    got = 0.0
+                    for kw, w in group.items():
+                        alts = kw.split("|")
+                        if any(a in norm for a in alts):
+                            got += w
+                        elif any(a in title_norm or a in chunk_norm for a in alts):
+                            got += 0.35 * w
+                    best = max(best, got / (sum(group.values()) or 1.0))
+                out.append(_Sent(i, s.text, norm, best, 1.0 / (1 + i)))
+        return out
+
+    # -- spans -------------------------------------------------------------------------------
+    @staticmethod
+    def _proximity(q: Question, norm: str, start: int, end: int) -> tuple[float, bool]:
+        """Keyword mass near [start, end) and whether a focus term is near it."""
+        scale = 14.0 if has_cjk(norm) else 45.0
+        score = 0.0
+        terms = q.translated if (has_cjk(norm) and q.lang == "en") else q.keywords
+        for kw, w in terms.items():
+            best = 0.0
+            for m in re.finditer("|".join(re.escape(a) for a in kw.split("|")), norm):
+                d = start - m.end() if m.end() <= start else (m.start() - end if m.start() >= end else 0)
+                best = max(best, math.exp(-max(d, 0) / scale))
+            score += w * best
+        window = norm[max(0, start - int(scale * 2)): end + int(scale * 2)]
+        focus_near = not q.focus or any(f in window for f in q.focus)
+        return score, focus_near
+
+    @staticmethod
+    def _mass(q: Question, s: _Sent) -> float:
+        terms = q.translated if (has_cjk(s.norm) and q.lang == "en") else q.keywords
+        return sum(terms.values()) or 1.0
+
+    def _quantity_ok(self, q: Question, qty: Quantity, norm: str) -> bool:
+        if qty.ordinal:
+            return False
+        unit = qty.unit.lower()
+        after = norm[qty.end: qty.end + 40]
+        if q.kind == "amount":
+            return unit in _MONEY or bool(re.match(r"\s*(yuan|rmb|元|dollars?)", after))
+        if q.kind == "count":
+            if qty.is_year or unit in _MONEY or unit in ("%", "％") or unit in ("年", "月", "日", "天"):
+                return False
+            if not qty.value.is_integer():
+                return False
+            if q.classifier and unit and not unit.isascii():
+                return unit[-1] in q.classifier
+            if q.count_noun:
+                words = [w.rstrip("s") for w in re.findall(r"[a-z]+", norm[qty.start: qty.end + 40])][:5]
+                return q.count_noun.rstrip("s") in words or bool(q.classifier and unit and unit[-1] in q.classifier)
+            return True
+        if q.kind == "number":
+            return not qty.is_year and unit not in ("月", "日")
+        return False
+
+    def _best_quantity(self, q: Question, sents: list[_Sent]):
+        best = None
+        for s in sents:
+            for qty in find_quantities(s.text):
+                if not self._quantity_ok(q, qty, s.norm):
+                    continue
+                near, focus_near = self._proximity(q, s.norm, qty.start, qty.end)
+                if not focus_near:
+                    continue
+                score = 2.0 * s.coverage + near / self._mass(q, s) + 0.1 * s.context
+                if q.wants_total and _TOTAL_CUES.search(s.norm[max(0, qty.start - 8): qty.start]):
+                    score += 0.3
+                if best is None or score > best[0]:
+                    best = (score, s, qty)
+        return best
+
+    def _best_date(self, q: Question, sents: list[_Sent]):
+        best = None
+        for s in sents:
+            seen: list[tuple[int, int]] = []
+            for pattern, specificity in _DATE_PATTERNS:
+                if q.year_only and specificity > 1 and pattern.pattern.find("年") < 0:
+                    pass
+                for m in pattern.finditer(s.norm):
+                    if any(a <= m.start() < b for a, b in seen):
+                        continue
+                    seen.append((m.start(), m.end()))
+                    near, focus_near = self._proximity(q, s.norm, m.start(), m.end())
+                    score = 2.0 * s.coverage + near / self._mass(q, s) + 0.1 * s.context + 0.05 * specificity
+                    if best is None or score > best[0]:
+                        best = (score, s, s.text[m.start():m.end()].strip())
+        return best
+
+    def _list_items(self, s: _Sent, q: Question) -> tuple[list[str], float]:
+        """The enumeration in a sentence nearest to the question's terms."""
+        clauses = re.split(r"(?<=[;；。!！?？，,])", s.text) if has_cjk(s.text) else [s.text]
+        best: tuple[float, list[str]] = (-1.0, [])
+        pos = 0
+        for clause in clauses:
+            start = pos
+            pos += len(clause)
+            items = _zh_list(clause) if has_cjk(clause) else _en_list(clause)
+            if len(items) < 2:
+                continue
+            near, _ = self._proximity(q, s.norm, start, start + len(clause))
+            if near > best[0]:
+                best = (near, items)
+        return best[1], best[0]
+
+    # -- the answer --------------------------------------------------------------------------
+    def read(self, q: Question, hits: list[Hit]) -> Reading:
+        if not hits or not (q.keywords or q.translated):
+            return self._abstain(q)
+        sents = self._sentences(q, hits)
+        top = max((s.coverage for s in sents), default=0.0)
+        if top < self.min_coverage:
+            return self._abstain(q)
+        # consider sentences that cover the question nearly as well as the best one
+        pool = [s for s in sents if s.coverage >= max(self.min_coverage, top * 0.6)]
+        if q.kind in ("count", "amount", "number"):
+            best = self._best_quantity(q, pool)
+            if best is None:
+                return self._abstain(q)
+            score, s, qty = best
+            return self._done(q, hits, s, self._say_quantity(q, qty, s), score)
+        if q.kind == "date":
+            best = self._best_date(q, pool)
+            if best is None:
+                return self._abstain(q)
+            score, s, text = best
+            return self._done(q, hits, s, self._script(q, text), score)
+        if q.kind == "list":
+            ranked = sorted(pool, key=lambda s: -(s.coverage + 0.1 * s.context))
+            for s in ranked[:8]:
+                items, _ = self._list_items(s, q)
+                if items:
+                    sep = "、" if q.lang == "zh" else "; "
+                    return self._done(q, hits, s, self._script(q, sep.join(items)), s.coverage)
+        if q.kind == "person":
+            ranked = sorted(pool, key=lambda s: -(s.coverage + 0.1 * s.context))
+            for s in ranked[:5]:
+                name = self._person(q, s)
+                if name:
+                    return self._done(q, hits, s, self._script(q, name), s.coverage)
+        s = max(pool, key=lambda s: s.coverage + 0.1 * s.context)
+        return self._done(q, hits, s, self._script(q, s.text), s.coverage)
+
+    def _person(self, q: Question, s: _Sent) -> str | None:
+        if has_cjk(s.text):
+            cands = [(m.start(1), m.end(1)) for m in _ZH_PERSON.finditer(s.norm)]
+        else:
+            asked = set(re.findall(r"[a-z]+", q.norm))
+            cands = [(m.start(1), m.end(1)) for m in _EN_PERSON.finditer(s.text)
+                     if not set(m.group(1).lower().split()) & asked]
+        best = max(cands, key=lambda c: self._proximity(q, s.norm, *c)[0], default=None)
+        return s.text[best[0]:best[1]] if best else None
+
+    def _say_quantity(self, q: Question, qty: Quantity, s: _Sent) -> str:
+        text = qty.text.strip()
+        if q.lang == "en":
+            if qty.chinese or has_cjk(text):
+                value = format_value_en(qty)
+                if q.kind == "count" and q.count_noun:
+                    return f"{value} {_plural(q.count_noun, qty.value)} ({text})"
+                return f"{value} ({text})"
+            if q.kind == "count" and q.count_noun and q.count_noun not in text.lower():
+                return f"{_fmt(qty.value)} {_plural(q.count_noun, qty.value)}"
+            more = re.match(r"\s+([a-z]+)", s.text[qty.end:])
+            if q.kind == "number" and more and more.group(1).lower() not in STOP_WORDS:
+                text += more.group(0)
+            return text
+        # Chinese question
+        if not has_cjk(text) and q.kind != "count":
+            return text
+        if qty.chinese:
+            return self._script(q, f"{_fmt(qty.value)}{qty.unit}（{text}）")
+        return self._script(q, text)
+
+    @staticmethod
+    def _script(q: Question, text: str) -> str:
+        if q.lang != "zh" or not has_cjk(text):
+            return text
+        return to_traditional(text) if q.traditional else to_simplified(text)
+
+    def _done(self, q: Question, hits: list[Hit], s: _Sent, answer: str, score: float) -> Reading:
+        return Reading(answer=f"{answer} [1]", abstained=False, quotes=[(s.hit, s.text)],
+                       confidence=round(score, 3))
+
+    @staticmethod
+    def _abstain(q: Question) -> Reading:
+        return Reading(answer=ABSTAIN_TEXT[q.lang], abstained=True)
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _plural(noun: str, value: float) -> str:
+    if value == 1:
+        return noun
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def _zh_list(clause: str) -> list[str]:
+    """Items of a Chinese enumeration (、-separated, or names separated by spaces)."""
+    if "、" not in clause:
+        parts = [p for p in re.split(r"\s+", re.split(r"[:：]", clause)[-1].strip()) if p]
+        names = [p for p in parts if _ORG_SUFFIX.search(p)]
+        return names if len(names) >= 2 and len(names) == len(parts) else []
+    first = clause.index("、")
+    last = clause.rindex("、")
+    head_start = max(clause.rfind(c, 0, first) for c in "，,：:;；是为")
+    head = clause[head_start + 1:first]
+    middle = clause[first + 1:last].split("、")
+    tail = clause[last + 1:]
+    org_in_tail = re.search(r"^.{2,30}?(股份有限公司|有限责任公司|有限公司|集团公司|集团|公司|中心|研究院|大学|学院|医院|银行)", tail)
+    if org_in_tail:
+        tail = org_in_tail.group(0)
+    else:
+        tail = re.split(r"[，,。;；:：(（]|\d|[一二两三四五六七八九十]+[家个项名]|等|获|荣获|入围|被|均|都|已|共|分别", tail)[0]
+    items = [x.strip(" “”\"'《》") for x in [head, *middle, tail]]
+    items = [x for x in items if 1 < len(x) <= 40]
+    return items if len(items) >= 2 else []
+
+
+def _en_list(clause: str) -> list[str]:
+    m = re.search(r"\b(?:are|were|include|included|including|namely|:)\s+(.*)$", clause)
+    if not m:
+        return []
+    tail = m.group(1).rstrip(". ")
+    # "A, B and C": commas separate, and only the last "and" (names may hold "and")
+    head, sep, last = tail.rpartition(" and ")
+    pieces = re.split(r",\s*", head) + [last] if sep else re.split(r",\s*", tail)
+    items: list[str] = []
+    for p in pieces:
+        p = p.strip()
+        if not p:
+            continue
+        if items and (re.fullmatch(r"(ltd|inc|co|llc|plc|corp)\.?", p, re.I) or p[0].islower()):
+            items[-1] = f"{items[-1]}, {p}"
+        else:
+            items.append(p)
+    return items if len(items) >= 2 else []

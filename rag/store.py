@@ -1,0 +1,169 @@
+"""The Chroma collection: the source of truth for chunks, their embeddings and metadata.
+
+Layout of a store directory:
+    <store>/chroma/    Chroma's persistent files (embedded client)
+    <store>/lexical/   the BM25 cache, rebuilt from Chroma whenever it is missing or stale
+
+The collection's metadata records the format version, the embedding model and dimension,
+and a generation counter bumped on every write; opening with another model is an error.
+Chroma's own embedding function is never attached (it would download a model): every add
+and query passes vectors computed by our embedder.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from rag import _offline  # noqa: F401
+from rag.errors import ModelMismatchError, StoreError
+
+__all__ = ["ChunkStore", "StoredChunk", "FORMAT_VERSION", "COLLECTION"]
+
+FORMAT_VERSION = 1
+COLLECTION = "news_articles"
+
+
+@dataclass
+class StoredChunk:
+    id: str
+    text: str
+    meta: dict
+
+
+class ChunkStore:
+    def __init__(self, root: Path, model_name: str, dim: int):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        self.root = Path(root)
+        self.model_name = model_name
+        self.dim = dim
+        try:
+            (self.root / "chroma").mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(
+                path=str(self.root / "chroma"),
+                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+            )
+            self.collection = self.client.get_or_create_collection(
+                COLLECTION,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"format": FORMAT_VERSION, "embed_model": model_name,
+                          "embed_dim": dim, "generation": 0},
+            )
+        except OSError as exc:
+            raise StoreError(f"cannot open store {self.root} ({exc.strerror})",
+                             hint="check the --store path and its permissions") from None
+        self._check()
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
+
+    def _check(self) -> None:
+        meta = self.collection.metadata or {}
+        if meta.get("format") != FORMAT_VERSION:
+            raise StoreError(f"store {self.root} has format {meta.get('format')!r}, this version reads {FORMAT_VERSION}",
+                             hint="re-ingest into a new --store")
+        if meta.get("embed_model") != self.model_name or meta.get("embed_dim") != self.dim:
+            raise ModelMismatchError(
+                f"store {self.root} was built with embedding model {meta.get('embed_model')!r} "
+                f"(dim {meta.get('embed_dim')}), not {self.model_name!r} (dim {self.dim})",
+                hint=f"use --embed-model {meta.get('embed_model')} (RAG_EMBED_MODEL), or a new --store",
+            )
+
+    # -- bookkeeping -------------------------------------------------------------------------
+    @property
+    def generation(self) -> int:
+        return int((self.collection.metadata or {}).get("generation", 0))
+
+    def bump_generation(self) -> int:
+        meta = dict(self.collection.metadata or {})
+        meta["generation"] = int(meta.get("generation", 0)) + 1
+        meta["updated"] = time.time()
+        self.collection.modify(metadata=meta)
+        return meta["generation"]
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    # -- writes ------------------------------------------------------------------------------
+    def upsert(self, ids: list[str], texts: list[str], embeddings: list[list[float]], metas: list[dict]) -> None:
+        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+        from llama_index.core.vector_stores.utils import node_to_metadata_dict
+
+        metadatas = []
+        for cid, text, meta in zip(ids, texts, metas):
+            node = TextNode(id_=cid, text=text, metadata=meta,
+                            relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=meta["doc_id"])})
+            md = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
+            metadatas.append({k: ("" if v is None else v) for k, v in md.items()})
+        step = 2000
+        for i in range(0, len(ids), step):
+            self.collection.upsert(ids=ids[i:i + step], documents=texts[i:i + step],
+                                   embeddings=embeddings[i:i + step], metadatas=metadatas[i:i + step])
+
+    def delete_ids(self, ids: list[str]) -> None:
+        for i in range(0, len(ids), 2000):
+            self.collection.delete(ids=ids[i:i + 2000])
+
+    # -- reads -------------------------------------------------------------------------------
+    def doc_state(self, doc_id: str) -> tuple[str | None, list[str]]:
+        """(content hash, chunk ids) of a stored document; (None, []) when absent."""
+        got = self.collection.get(where={"doc_id": doc_id}, include=["metadatas"])
+        if not got["ids"]:
+            return None, []
+        return got["metadatas"][0].get("doc_hash"), list(got["ids"])
+
+    def ids_for_source(self, source: str) -> list[str]:
+        return list(self.collection.get(where={"source": source}, include=[])["ids"])
+
+    def ids_for_file(self, file: str) -> list[str]:
+        return list(self.collection.get(where={"file": file}, include=[])["ids"])
+
+    def get(self, ids: list[str]) -> dict[str, StoredChunk]:
+        if not ids:
+            return {}
+        got = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        return {i: StoredChunk(i, d or "", m or {}) for i, d, m in
+                zip(got["ids"], got["documents"], got["metadatas"])}
+
+    def query(self, embedding: list[float], n: int) -> list[tuple[StoredChunk, float]]:
+        """Nearest chunks by cosine similarity, through llama-index's ChromaVectorStore."""
+        from llama_index.core.vector_stores.types import VectorStoreQuery
+
+        total = self.count()
+        if total == 0:
+            return []
+        res = self.vector_store.query(VectorStoreQuery(query_embedding=embedding,
+                                                       similarity_top_k=min(n, total)))
+        out = []
+        for node, sim in zip(res.nodes, res.similarities or []):
+            meta = {k: v for k, v in node.metadata.items()}
+            out.append((StoredChunk(node.node_id, node.get_content(), meta), float(sim)))
+        return out
+
+    def iter_all(self, batch: int = 5000, include_text: bool = True) -> Iterator[StoredChunk]:
+        include = ["documents", "metadatas"] if include_text else ["metadatas"]
+        offset = 0
+        while True:
+            got = self.collection.get(include=include, limit=batch, offset=offset)
+            if not got["ids"]:
+                return
+            docs = got.get("documents") or [""] * len(got["ids"])
+            for i, d, m in zip(got["ids"], docs, got["metadatas"]):
+                yield StoredChunk(i, d or "", m or {})
+            offset += len(got["ids"])
+
+    def documents(self) -> list[dict]:
+        """One row per document: source, title, date, lang, chunks."""
+        rows: dict[str, dict] = {}
+        for c in self.iter_all(include_text=False):
+            m = c.meta
+            row = rows.setdefault(m.get("source", "?"), {
+                "source": m.get("source"), "title": m.get("title") or None,
+                "date": m.get("date") or None, "lang": m.get("lang"), "chunks": 0})
+            row["chunks"] += 1
+        return sorted(rows.values(), key=lambda r: r["source"] or "")
