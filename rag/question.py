@@ -54,12 +54,12 @@ class Question:
 
 
 def _kind_zh(q: str) -> str:
+    if re.search(r"(多少|几)\s*[" + CLASSIFIERS + r"]", q) and not re.search(r"(多少|几)\s*[年月天日岁]", q):
+        return "count"
     if re.search(r"(多少|几)(钱|元|万元|亿元|资金|奖金|金额|经费)|(资金|奖金|金额|经费|费用|投资|奖励|补贴|补助|钱|收入|产值|利润|营收)[^，,。?？]{0,8}(多少|几何)|多少(万|亿)", q):
         return "amount"
     if re.search(r"何时|什么时候|哪一?年|哪一?天|哪个月|几月|几号|几日|日期|什么时间|时间是|哪一?日", q):
         return "date"
-    if re.search(r"(多少|几)\s*[" + CLASSIFIERS + r"]", q) and not re.search(r"(多少|几)\s*[年月天日岁]", q):
-        return "count"
     if re.search(r"哪些|哪几|哪家|哪个(公司|企业|单位|组织|机构)|名单|分别是|是哪|有哪", q):
         return "list"
     if re.search(r"谁|哪位|什么人|姓名", q):
@@ -97,7 +97,10 @@ def _focus_zh(q: str) -> list[str]:
     after = re.split(r"[，,。?？!！ ]|获|被|参与|入选|荣获|获得|通过|的", after)[0][:6]
     before = re.split(r"[，,。?？!！ ]", q[:m.start()])[-1]
     before = _ZH_STRIP.sub("", before)[-6:]
-    terms = [w for w in word_tokens(after) + word_tokens(before[-4:]) if len(w) > 1 and not w.isdigit()]
+    after_terms = [w for w in word_tokens(after) if len(w) > 1 and not w.isdigit()]
+    before_terms = [w for w in word_tokens(before[-4:]) if len(w) > 1 and not w.isdigit()]
+    # the primary focus comes first: the noun after 多少家/几个, else the word before 多少
+    terms = after_terms[:1] + before_terms[::-1] + after_terms[1:] if after_terms else before_terms[::-1]
     return list(dict.fromkeys(terms))
 
 
