@@ -100,7 +100,7 @@ def _focus_zh(q: str) -> list[str]:
     after_terms = [w for w in word_tokens(after) if len(w) > 1 and not w.isdigit()]
     before_terms = [w for w in word_tokens(before[-4:]) if len(w) > 1 and not w.isdigit()]
     # the primary focus comes first: the noun after 多少家/几个, else the word before 多少
-    terms = after_terms[:1] + before_terms[::-1] + after_terms[1:] if after_terms else before_terms[::-1]
+    terms = after_terms[:1] + before_terms[::-1] + after_terms[1:]
     return list(dict.fromkeys(terms))
 
 

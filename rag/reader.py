@@ -117,8 +117,7 @@ class ExtractiveReader:
         scale = 14.0 if has_cjk(norm) else 45.0
         seg_a, seg_b = self._segment(norm, start, end)
         score = 0.0
-        terms = q.translated if (has_cjk(norm) and q.lang == "en") else q.keywords
-        for kw, w in terms.items():
+        for kw, w in self._terms(q, norm).items():
             best = 0.0
             for m in re.finditer("|".join(re.escape(a) for a in kw.split("|")), norm):
                 d = start - m.end() if m.end() <= start else (m.start() - end if m.start() >= end else 0)
@@ -151,9 +150,13 @@ class ExtractiveReader:
         return best
 
     @staticmethod
-    def _mass(q: Question, s: _Sent) -> float:
-        terms = q.translated if (has_cjk(s.norm) and q.lang == "en") else q.keywords
-        return sum(terms.values()) or 1.0
+    def _terms(q: Question, norm: str) -> dict[str, float]:
+        """The question's terms to look for in a sentence: its translations when an English
+        question meets a Chinese sentence, else its own."""
+        return q.translated if (has_cjk(norm) and q.lang == "en") else q.keywords
+
+    def _mass(self, q: Question, s: _Sent) -> float:
+        return sum(self._terms(q, s.norm).values()) or 1.0
 
     def _quantity_ok(self, q: Question, qty: Quantity, norm: str) -> bool:
         if qty.ordinal:
