@@ -87,7 +87,7 @@ class Embedder:
     def count_tokens(self, texts: list[str]) -> list[int]:
         if not texts:
             return []
-        enc = self.tokenizer(texts, add_special_tokens=False, truncation=False)["input_ids"]
+        enc = self.tokenizer(texts, add_special_tokens=False, truncation=False, verbose=False)["input_ids"]
         return [len(ids) for ids in enc]
 
     def known_token_ratio(self, text: str) -> float:

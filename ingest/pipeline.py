@@ -10,6 +10,7 @@ index is updated once at the end of the run.
 from __future__ import annotations
 
 import sys
+from collections import deque
 from dataclasses import dataclass, field
 
 from ingest.chunk import Chunk, chunk_article, content_hash, doc_id_for
@@ -20,6 +21,7 @@ from rag.store import FORMAT_VERSION, ChunkStore
 __all__ = ["IngestReport", "ingest_paths", "remove_sources"]
 
 _FLUSH_AT = 512
+_IN_FLIGHT = 2
 
 
 @dataclass
@@ -46,37 +48,65 @@ class IngestReport:
 
 
 class _Batch:
-    """Chunks waiting to be embedded and written, with the old ids they make stale."""
+    """Chunks waiting to be embedded and written, with the old ids they make stale.
+
+    Three stages overlap: the calling thread loads and chunks documents, one thread embeds a
+    batch, another writes the batch before it (Chroma upsert, stale deletes, BM25 tokenising).
+    Writes keep their order; at most `_IN_FLIGHT` batches are held in memory.
+    """
 
     def __init__(self, store: ChunkStore, lexical: LexicalIndex, embedder, report: IngestReport):
+        from concurrent.futures import ThreadPoolExecutor
+
         self.store, self.lexical, self.embedder, self.report = store, lexical, embedder, report
         self.chunks: list[tuple[Chunk, dict]] = []
         self.stale: list[str] = []
         self.removed: list[str] = []
+        self._embedding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-embed")
+        self._writing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-write")
+        self._in_flight: deque = deque()
 
     def add(self, chunks: list[Chunk], meta: dict, old_ids: list[str]) -> None:
         self.chunks.extend((c, meta) for c in chunks)
         new = {c.id for c in chunks}
         self.stale.extend(i for i in old_ids if i not in new)
         if len(self.chunks) >= _FLUSH_AT:
-            self.flush()
+            self.flush(wait=False)
 
-    def flush(self) -> None:
-        if self.chunks:
+    def flush(self, wait: bool = True) -> None:
+        items, stale = self.chunks, self.stale
+        self.chunks, self.stale = [], []
+        if items or stale:
             # similar lengths batch together: less padding, faster encoding
-            order = sorted(range(len(self.chunks)), key=lambda i: len(self.chunks[i][0].norm))
-            items = [self.chunks[i] for i in order]
-            vectors = self.embedder.embed_texts([c.norm for c, _ in items])
-            self.store.upsert([c.id for c, _ in items], [c.text for c, _ in items], vectors,
+            items.sort(key=lambda item: len(item[0].norm))
+            vectors = self._embedding.submit(self.embedder.embed_texts, [c.norm for c, _ in items])
+            self._in_flight.append(self._writing.submit(self._write, items, vectors, stale))
+        while self._in_flight and (wait or len(self._in_flight) >= _IN_FLIGHT):
+            self._in_flight.popleft().result()  # re-raises a failed embed or write here
+
+    def _write(self, items: list[tuple[Chunk, dict]], vectors, stale: list[str]) -> None:
+        if items:
+            self.store.upsert([c.id for c, _ in items], [c.text for c, _ in items], vectors.result(),
                               [{**m, "chunk_index": c.index, "start": c.start} for c, m in items])
             self.lexical.stage({c.id: c.norm for c, _ in items})
             self.report.chunks_added += len(items)
-            self.chunks = []
-        if self.stale:
-            self.store.delete_ids(self.stale)
-            self.removed.extend(self.stale)
-            self.report.chunks_removed += len(self.stale)
-            self.stale = []
+        if stale:
+            self.store.delete_ids(stale)
+            self.removed.extend(stale)
+            self.report.chunks_removed += len(stale)
+
+    def close(self) -> None:
+        """Finish what is in flight (also after an error, so nothing written is left unindexed)."""
+        try:
+            while self._in_flight:
+                self._in_flight.popleft().result()
+        finally:
+            self._embedding.shutdown(wait=True)
+            self._writing.shutdown(wait=True)
+
+    @property
+    def queued(self) -> int:
+        return len(self.chunks)
 
 
 def ingest_paths(paths, store: ChunkStore, lexical: LexicalIndex, embedder, *, chunk_tokens: int,
@@ -111,9 +141,10 @@ def ingest_paths(paths, store: ChunkStore, lexical: LexicalIndex, embedder, *, c
                     continue
                 seen_sources.add(item.source)
                 _ingest_article(item, store, batch, embedder, budget, report)
-                bar.set_postfix(chunks=report.chunks_added + len(batch.chunks), refresh=False)
+                bar.set_postfix(chunks=report.chunks_added + batch.queued, refresh=False)
         batch.flush()
     finally:
+        batch.close()
         bar.close()
         if batch.removed or report.chunks_added:
             lexical.commit(batch.removed, store.bump_generation())
