@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo run test bench bench-scale clean
 
 $(BIN)/rag: pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -21,6 +21,10 @@ demo: setup
 	$(BIN)/rag ask "瀋陽今年主導或參與制修訂國際標準多少項？" --store .rag
 	$(BIN)/rag eval eval_questions.jsonl --store .rag --out eval_out --quiet
 
+# The chat UI on the bundled corpus, http://127.0.0.1:7860
+run: setup
+	$(BIN)/rag serve --store .rag
+
 # The whole test suite. pytest's exit code 5 (no tests collected) counts as a failure.
 test: setup
 	$(BIN)/python -m pytest; rc=$$?; \
@@ -28,6 +32,10 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_small.py
+
+# 100k+ chunks from the shared news corpus (about 45 minutes on 2 cores)
+bench-scale: setup
+	$(BIN)/python benchmarks/bench_scale.py --corpus ../shared/corpora/xinhua --out benchmarks/scale.json
 
 clean:
 	rm -rf .rag eval_out benchmarks/out

@@ -97,6 +97,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "xinhua")
     ap.add_argument("--store", type=Path, help="store directory (default: a temporary one)")
     ap.add_argument("--limit", type=int, help="ingest at most this many articles")
+    ap.add_argument("--chunk-tokens", type=int, help="chunk size in model tokens (default: the setting, 200)")
     ap.add_argument("--raw-sample", type=int, default=300, help="articles whose chunks time the raw encode rate")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--seed", type=int, default=13)
@@ -119,7 +120,7 @@ def main() -> None:
         store = args.store or tmp / "store"
 
         t0 = time.perf_counter()
-        assistant = Assistant(store=store, auto_ingest=False, progress=True)
+        assistant = Assistant(store=store, auto_ingest=False, progress=True, chunk_tokens=args.chunk_tokens)
         embedder = assistant.embedder
         results["model_load_s"] = round(time.perf_counter() - t0, 2)
         budget = min(assistant.settings.chunk_tokens, embedder.max_tokens - 8)

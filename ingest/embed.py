@@ -7,6 +7,7 @@ works too. The store records `Embedder.name` and refuses to be opened with anoth
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 from functools import cached_property
@@ -56,6 +57,11 @@ class Embedder:
                 hint="give a local sentence-transformers directory or the bundled all-MiniLM-L6-v2",
             ) from None
         self.st = self._llama._model          # the SentenceTransformer underneath
+        # a Rust tokenizer must not be used from two threads at once: encoding (which sets
+        # truncation and padding on it) has one, counting tokens while chunking has a copy
+        self._lock = threading.Lock()
+        self._counter = copy.deepcopy(self.st.tokenizer)
+        self._counter_lock = threading.Lock()
         self.max_tokens = int(self.st.max_seq_length or 256)
 
     @classmethod
@@ -79,21 +85,25 @@ class Embedder:
     def embed_texts(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        return self._llama.get_text_embedding_batch(texts)
+        with self._lock:
+            return self._llama.get_text_embedding_batch(texts)
 
     def embed_query(self, text: str) -> list[float]:
-        return self._llama.get_query_embedding(text)
+        with self._lock:
+            return self._llama.get_query_embedding(text)
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         if not texts:
             return []
-        enc = self.tokenizer(texts, add_special_tokens=False, truncation=False, verbose=False)["input_ids"]
+        with self._counter_lock:
+            enc = self._counter(texts, add_special_tokens=False, truncation=False, verbose=False)["input_ids"]
         return [len(ids) for ids in enc]
 
     def known_token_ratio(self, text: str) -> float:
         """Share of the text's tokens the model knows (not [UNK]); weights dense retrieval."""
-        ids = self.tokenizer(text, add_special_tokens=False, truncation=True)["input_ids"]
+        with self._counter_lock:
+            ids = self._counter(text, add_special_tokens=False, truncation=True)["input_ids"]
         if not ids:
             return 0.0
-        unk = self.tokenizer.unk_token_id
+        unk = self._counter.unk_token_id
         return sum(1 for i in ids if i != unk) / len(ids)

@@ -34,6 +34,7 @@ class Article:
     lang: str
     url: str | None = None
     extra: dict = field(default_factory=dict)
+    nbytes: int = 0          # bytes of input it was read from (for progress)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ def load_file(path: Path, source: str, max_bytes: int) -> Iterator[Article | Ski
     if article is None:
         yield Skip(source, "no article text left after cleaning")
     else:
+        article.nbytes = len(raw)
         yield article
 
 
@@ -163,6 +165,7 @@ def _load_jsonl(path: Path, source: str) -> Iterator[Article | Skip]:
             if article is None:
                 yield Skip(where, "no article text left after cleaning")
             else:
+                article.nbytes = len(raw)
                 yield article
         if not any_line:
             yield Skip(source, "the file is empty (remove it or add one JSON article per line)")

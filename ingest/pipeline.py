@@ -63,7 +63,8 @@ class _Batch:
         self.stale: list[str] = []
         self.removed: list[str] = []
         self._embedding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-embed")
-        self._writing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-write")
+        self._writing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-write",
+                                           initializer=_lower_priority)
         self._in_flight: deque = deque()
 
     def add(self, chunks: list[Chunk], meta: dict, old_ids: list[str]) -> None:
@@ -120,14 +121,16 @@ def ingest_paths(paths, store: ChunkStore, lexical: LexicalIndex, embedder, *, c
     budget = min(chunk_tokens, embedder.max_tokens - 8)
     from tqdm import tqdm
 
-    bar = tqdm(total=len(files), unit="file", desc="ingest", file=sys.stderr, dynamic_ncols=True,
-               disable=not progress or len(files) < 2, leave=False)
+    sizes = [_size(path) for path, _ in files]
+    bar = tqdm(total=sum(sizes), unit="B", unit_scale=True, unit_divisor=1024, desc="ingest",
+               file=sys.stderr, dynamic_ncols=True, disable=not progress, delay=1.0, leave=False)
     seen_sources: set[str] = set()
     try:
-        for path, source in files:
-            bar.update(1)
+        for (path, source), size in zip(files, sizes):
+            done = 0
             key = path.resolve()
             if key in seen_paths:
+                bar.update(size)
                 continue
             seen_paths.add(key)
             report.files += 1
@@ -137,11 +140,16 @@ def ingest_paths(paths, store: ChunkStore, lexical: LexicalIndex, embedder, *, c
                     bar.clear()
                     log(str(item))
                     continue
+                step = min(item.nbytes, size - done)
+                done += step
+                bar.update(step)
                 if item.source in seen_sources:
                     continue
                 seen_sources.add(item.source)
                 _ingest_article(item, store, batch, embedder, budget, report)
-                bar.set_postfix(chunks=report.chunks_added + batch.queued, refresh=False)
+                bar.set_postfix(docs=len(report.ingested) + len(report.unchanged),
+                                chunks=report.chunks_added + batch.queued, refresh=False)
+            bar.update(size - done)
         batch.flush()
     finally:
         batch.close()
@@ -149,6 +157,26 @@ def ingest_paths(paths, store: ChunkStore, lexical: LexicalIndex, embedder, *, c
         if batch.removed or report.chunks_added:
             lexical.commit(batch.removed, store.bump_generation())
     return report
+
+
+def _lower_priority() -> None:
+    """Run the writer below the encoder's priority: on a machine with few cores its tokenising
+    and Chroma writes then fill the encoder's idle moments instead of taking its cores.
+    (On Linux a nice value belongs to the thread.)"""
+    import os
+    import threading
+
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
+
+
+def _size(path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _ingest_article(a: Article, store: ChunkStore, batch: _Batch, embedder, budget: int,

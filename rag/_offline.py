@@ -1,7 +1,7 @@
 """Offline defaults, set before Hugging Face or Chroma modules are imported.
 
 Nothing may download at run time: the hub is switched to offline mode and Chroma's telemetry
-off, unless the user has set these variables explicitly.
+off, and Gradio's analytics off, unless the user has set these variables explicitly.
 """
 
 import os
@@ -13,5 +13,7 @@ for _name, _value in {
     "HF_HUB_DISABLE_PROGRESS_BARS": "1",
     "ANONYMIZED_TELEMETRY": "False",
     "TOKENIZERS_PARALLELISM": "false",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "GRADIO_TELEMETRY_ENABLED": "False",
 }.items():
     os.environ.setdefault(_name, _value)

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Iterator
 
 from rag import _offline  # noqa: F401
 from rag.errors import InputError
@@ -21,6 +22,7 @@ from rag.question import analyze
 from rag.reader import ExtractiveReader, Reader
 from rag.settings import Settings
 from rag.types import Answer, Citation, Hit
+from rag.verify import verify_answer
 
 __all__ = ["Assistant", "MAX_QUESTION_CHARS"]
 
@@ -29,7 +31,7 @@ MAX_QUESTION_CHARS = 2000
 
 class Assistant:
     def __init__(self, store: str | Path | None = None, *, settings: Settings | None = None,
-                 reader: Reader | None = None, **overrides):
+                 reader: Reader | None = None, llm_api_key: str | None = None, **overrides):
         base = settings or Settings.load()
         self.settings = base.replace(store=Path(store) if store is not None else None, **overrides)
         self.settings.validate()
@@ -39,6 +41,9 @@ class Assistant:
         self._store = None
         self._lexical = None
         self._checked_corpus = False
+        self._api_key = llm_api_key
+        self._backend = None
+        self._backend_ready = False
 
     # -- lazily opened parts -----------------------------------------------------------------
     @property
@@ -141,7 +146,8 @@ class Assistant:
     def search(self, question: str, k: int | None = None) -> list[Hit]:
         question = self._check_question(question)
         self.ensure_corpus()
-        return self._retriever().search(question, k or self.settings.top_k)
+        with self._lock:
+            return self._retriever().search(question, k or self.settings.top_k)
 
     def _idf(self):
         lex = self.lexical
@@ -152,20 +158,106 @@ class Assistant:
             return math.log(1 + n / (1 + df)) if df else math.log(1 + n)
         return idf
 
+    @property
+    def backend(self):
+        """The language-model backend, or None when the extractive reader answers."""
+        with self._lock:
+            if not self._backend_ready:
+                from rag.llm import make_backend
+
+                s = self.settings
+                self._backend = make_backend(s.llm, base_url=s.llm_base_url, model=s.llm_model,
+                                             api_key=self._api_key, timeout=s.llm_timeout, retries=s.llm_retries)
+                self._backend_ready = True
+            return self._backend
+
     def ask(self, question: str, top_k: int | None = None) -> Answer:
+        """Answer a question; the same as the last item `ask_stream` yields."""
+        answer = None
+        for item in self.ask_stream(question, top_k):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def ask_stream(self, question: str, top_k: int | None = None) -> Iterator[str | Answer]:
+        """Yield the answer's text as it is written, then the verified `Answer`.
+
+        With a language model the text is the model's reply as it streams; if verification
+        then replaces it (a figure no passage holds) or the model fails, the final Answer says
+        so in `warnings` and carries the extractive answer instead."""
         question = self._check_question(question)
+        backend = self.backend
         self.ensure_corpus()
-        t0 = time.perf_counter()
-        hits = self._retriever().search(question, top_k or self.settings.top_k)
-        t1 = time.perf_counter()
-        q = analyze(question, idf=self._idf())
-        reading = self.reader.read(q, hits)
-        citations = [
-            Citation(n=n, source=hits[i].source, title=hits[i].title, date=hits[i].date,
-                     text=hits[i].text, quote=quote, score=hits[i].score)
-            for n, (i, quote) in enumerate(reading.quotes, start=1)
-        ]
-        t2 = time.perf_counter()
+        with self._lock:  # retrieval and reading see one state of the index; a model's reply does not hold it
+            t0 = time.perf_counter()
+            hits = self._retriever().search(question, top_k or self.settings.top_k)
+            t1 = time.perf_counter()
+            q = analyze(question, idf=self._idf())
+            reading = self.reader.read(q, hits)
+            extractive = self._extractive_answer(question, hits, reading)
+        if backend is None or not hits:
+            extractive.timings_ms = _timings(t0, t1)
+            yield extractive.answer
+            yield extractive
+            return
+        from rag.llm import LLMError
+        from rag.prompt import build_messages
+
+        parts: list[str] = []
+        try:
+            for delta in backend.stream(build_messages(question, hits, q.lang)):
+                parts.append(delta)
+                yield delta
+        except LLMError as exc:
+            extractive.warnings.append(f"{exc}; showing the extractive answer")
+            extractive.timings_ms = _timings(t0, t1)
+            yield extractive
+            return
+        answer = self._model_answer(question, hits, "".join(parts).strip(), backend.name, extractive)
+        answer.timings_ms = _timings(t0, t1)
+        yield answer
+
+    def _extractive_answer(self, question: str, hits: list[Hit], reading) -> Answer:
+        cited = [hits[i] for i, _ in reading.quotes]
+        citations = [Citation(n=n, source=h.source, title=h.title, date=h.date, text=h.text, quote=quote,
+                              score=h.score)
+                     for n, (h, (_, quote)) in enumerate(zip(cited, reading.quotes), start=1)]
+        check = verify_answer(reading.answer, cited) if not reading.abstained else None
         return Answer(question=question, answer=reading.answer, abstained=reading.abstained,
-                      citations=citations,
-                      timings_ms={"retrieve": round((t1 - t0) * 1000, 2), "answer": round((t2 - t1) * 1000, 2)})
+                      citations=citations, backend="extractive",
+                      verified=True if check is None else check.verified,
+                      unsupported_numbers=[] if check is None else check.unsupported_numbers)
+
+    def _model_answer(self, question: str, hits: list[Hit], text: str, name: str, extractive: Answer) -> Answer:
+        from rag.reader import says_not_found
+
+        check = verify_answer(text, hits)
+        warnings = []
+        if check.invalid_citations:
+            warnings.append(f"removed citation(s) {', '.join(f'[{n}]' for n in check.invalid_citations)}: "
+                            f"there are only {len(hits)} sources")
+        if says_not_found(text) and not check.cited:
+            return Answer(question=question, answer=check.answer, abstained=True, backend=name,
+                          invalid_citations=check.invalid_citations, warnings=warnings)
+        if check.unsupported_numbers and self.settings.verify == "fallback":
+            extractive.unsupported_numbers = check.unsupported_numbers
+            extractive.invalid_citations = check.invalid_citations
+            extractive.warnings = warnings + [
+                f"the {name} answer stated {', '.join(check.unsupported_numbers)}, which no retrieved passage "
+                "holds; showing the extractive answer"]
+            return extractive
+        if check.unsupported_numbers:
+            warnings.append(f"not found in any source: {', '.join(check.unsupported_numbers)}")
+        if not check.cited:
+            warnings.append(f"the {name} answer cites no source")
+        citations = [Citation(n=n, source=hits[n - 1].source, title=hits[n - 1].title, date=hits[n - 1].date,
+                              text=hits[n - 1].text, quote=check.quotes.get(n, ""), score=hits[n - 1].score)
+                     for n in check.cited]
+        return Answer(question=question, answer=check.answer, abstained=False, citations=citations,
+                      backend=name, verified=check.verified, unsupported_numbers=check.unsupported_numbers,
+                      invalid_citations=check.invalid_citations, warnings=warnings)
+
+
+def _timings(t0: float, t1: float) -> dict[str, float]:
+    return {"retrieve": round((t1 - t0) * 1000, 2), "answer": round((time.perf_counter() - t1) * 1000, 2)}

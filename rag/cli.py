@@ -23,6 +23,14 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
+def _llm_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--llm", choices=["extractive", "openai", "ollama", "transformers"],
+                   help="who writes the answer (RAG_LLM; default: extractive, offline)")
+    p.add_argument("--llm-base-url", help="the model server's address (RAG_LLM_BASE_URL)")
+    p.add_argument("--llm-model", help="the model's name on that server, or its directory for transformers "
+                                       "(RAG_LLM_MODEL)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Question answering over news articles, offline.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -39,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--top-k", type=int, help="passages given to the reader (RAG_TOP_K)")
     p.add_argument("--json", action="store_true", help="print the answer object as JSON")
+    p.add_argument("--no-stream", action="store_true", help="print the answer when it is complete")
+    _llm_flags(p)
     _common(p)
 
     p = sub.add_parser("search", help="show the passages retrieved for a question")
@@ -51,11 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     _common(p)
 
+    p = sub.add_parser("serve", help="open the chat UI in the browser (Gradio)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--auth", help="USER:PASS required to use the UI (RAG_UI_AUTH)")
+    _llm_flags(p)
+    _common(p)
+
     p = sub.add_parser("eval", help="answer a question file and score the answers")
     p.add_argument("questions", help="JSONL file of questions (see eval_questions.jsonl)")
     p.add_argument("--out", default="eval_out", help="directory for results.jsonl, summary.json, report.md, chart")
     p.add_argument("--min-accuracy", type=float, default=0.0, help="exit 1 when accuracy is below this")
     p.add_argument("--top-k", type=int)
+    _llm_flags(p)
     _common(p)
     return parser
 
@@ -63,14 +81,24 @@ def build_parser() -> argparse.ArgumentParser:
 def _assistant(args):
     from rag.assistant import Assistant
 
-    overrides = {"embed_model": args.embed_model, "top_k": getattr(args, "top_k", None)}
+    overrides = {"embed_model": args.embed_model, "top_k": getattr(args, "top_k", None),
+                 "llm": getattr(args, "llm", None), "llm_base_url": getattr(args, "llm_base_url", None),
+                 "llm_model": getattr(args, "llm_model", None)}
     if args.quiet:
         overrides["progress"] = False
     return Assistant(store=args.store, **overrides)
 
 
-def _print_answer(ans) -> None:
-    print(ans.answer)
+def _print_answer(ans, streamed: str | None = None) -> None:
+    """The answer (unless it was streamed as is), its warnings and its sources."""
+    for w in ans.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if streamed is None:
+        print(ans.answer)
+    elif streamed.strip() != ans.answer.strip():
+        print(f"\n\nAnswer ({ans.backend}{', verified' if ans.verified else ', NOT verified'}):\n{ans.answer}")
+    else:
+        print()
     if ans.citations:
         print("\nSources:")
         for c in ans.citations:
@@ -104,11 +132,20 @@ def _run(args) -> int:
         print(f"removed {len(removed)} document(s)")
         return 0 if not missing else 1
     if args.command == "ask":
-        ans = a.ask(args.question)
-        if args.json:
-            print(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2))
-        else:
-            _print_answer(ans)
+        if args.json or args.no_stream:
+            ans = a.ask(args.question)
+            if args.json:
+                print(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2))
+            else:
+                _print_answer(ans)
+            return 0
+        shown = []
+        for item in a.ask_stream(args.question):
+            if isinstance(item, str):
+                shown.append(item)
+                print(item, end="", flush=True)
+            else:
+                _print_answer(item, "".join(shown))
         return 0
     if args.command == "search":
         hits = a.search(args.question, args.top_k)
@@ -126,6 +163,15 @@ def _run(args) -> int:
         else:
             for r in rows:
                 print(f"{r['source']}\t{r['chunks']} chunks\t{r['lang']}\t{r['date'] or '-'}\t{r['title']}")
+        return 0
+    if args.command == "serve":
+        import os
+
+        from ui import launch
+
+        print(f"serving on http://{args.host}:{args.port} (store {a.settings.store}; Ctrl+C stops)", file=sys.stderr)
+        launch(a, host=args.host, port=args.port, auth=args.auth or os.environ.get("RAG_UI_AUTH") or None,
+               upload_max_mb=a.settings.upload_max_mb)
         return 0
     if args.command == "eval":
         from rag.evaluate import run_eval

@@ -24,14 +24,24 @@ from pathlib import Path
 from ingest.normalize import CJK_RE
 from ingest.tokenize import STOP_WORDS, lexical_tokens, stem, word_tokens
 
-__all__ = ["expand_query", "translate_en_terms", "translate_en_groups", "TRANSLATION_WEIGHT"]
+__all__ = ["expand_query", "english_words", "translate_en_terms", "translate_en_groups", "translate_zh_words",
+           "translate_en_named", "is_name",
+           "TRANSLATION_WEIGHT"]
 
 TRANSLATION_WEIGHT = 0.5
-_PER_KEY = 3
-_CACHE_VERSION = 1
+_PER_KEY = 5
+_CACHE_VERSION = 9
 _LOCK = threading.Lock()
 _LINE_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _ADMIN_SUFFIX = {"qu": "区", "shi": "市", "sheng": "省", "xian": "县", "zhen": "镇"}
+# past tenses the dictionary would otherwise read as other words ("won" -> the Korean currency)
+_IRREGULAR = {"won": "win", "paid": "pay", "gave": "give", "given": "give", "held": "hold", "led": "lead",
+              "took": "take", "taken": "take", "made": "make", "spent": "spend", "sold": "sell",
+              "built": "build", "began": "begin", "begun": "begin", "rose": "rise", "risen": "rise",
+              "fell": "fall", "fallen": "fall", "grew": "grow", "grown": "grow", "got": "get", "won't": "will",
+              "brought": "bring", "bought": "buy", "chose": "choose", "chosen": "choose", "drew": "draw",
+              "drawn": "draw", "found": "find", "sent": "send", "set": "set", "went": "go", "gone": "go",
+              "saw": "see", "seen": "see", "met": "meet", "lost": "lose", "left": "leave", "thought": "think"}
 
 
 def _dictionary_path() -> Path | None:
@@ -51,18 +61,19 @@ def _clean_gloss(gloss: str) -> str:
     return re.sub(r"[^a-z' -]", "", gloss).strip()
 
 
-Tables = tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]
+Tables = tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]], frozenset[str]]
 
 
 @lru_cache(maxsize=1)
 def _tables() -> Tables:
-    """(english phrase -> chinese words, pinyin -> chinese words, chinese word -> english words).
+    """(english phrase -> chinese words, pinyin -> chinese words, chinese word -> english words,
+    chinese proper names).
 
     Parsing the dictionary takes seconds, so the tables are cached in the user's cache
     directory, keyed by the dictionary file's size and time."""
     path = _dictionary_path()
     if path is None:
-        return {}, {}, {}
+        return {}, {}, {}, frozenset()
     st = path.stat()
     cache_dir = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-news"
     cache = cache_dir / f"cedict-{_CACHE_VERSION}-{st.st_size}-{int(st.st_mtime)}.pickle"
@@ -89,6 +100,7 @@ def _build_tables(path: Path) -> Tables:
 
     en2zh: dict[str, set[str]] = {}
     py2zh: dict[str, set[str]] = {}
+    names: set[str] = set()
     zh2en: dict[str, list[str]] = {}
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for line in fh:
@@ -99,18 +111,23 @@ def _build_tables(path: Path) -> Tables:
             if not CJK_RE.fullmatch(simp[0]) or len(simp) > 8:
                 continue
             glosses = [g for g in (_clean_gloss(x) for d in defs.split("/") for x in re.split(r"[;,]", d)) if g]
-            for g in glosses:
+            for g in glosses[:4]:   # a word's main senses only: 总体 is "population" only in statistics
                 words = g.split()
                 if 1 <= len(words) <= 3 and len(simp) >= 2:
                     en2zh.setdefault(" ".join(stem(w) for w in words), set()).add(simp)
             if simp not in zh2en and glosses:
-                zh2en[simp] = [stem(w) for g in glosses[:2] if len(g.split()) <= 3
-                               for w in g.split() if w not in STOP_WORDS][:4]
+                zh2en[simp] = list(dict.fromkeys(stem(w) for g in glosses[:4] if len(g.split()) <= 4
+                                                 for w in g.split() if w not in STOP_WORDS))[:6]
             syllables = [re.sub(r"\d", "", s).lower() for s in pinyin.split()]
             if pinyin[:1].isupper() and len(simp) >= 2 and len(syllables) == len(simp) \
                     and all(s.isalpha() for s in syllables):
                 # proper nouns only: romanised place and people names
                 py2zh.setdefault("".join(syllables), set()).add(simp)
+                roman = ["".join(syllables)]
+                if syllables[-1] in _ADMIN_SUFFIX and len(simp) >= 3:
+                    roman.insert(0, "".join(syllables[:-1]))   # 大连市 -> dalian
+                zh2en[simp] = roman   # a name is matched by its romanisation only
+                names.add(simp)
                 if syllables[-1] in _ADMIN_SUFFIX and len(simp) >= 3:
                     py2zh.setdefault("".join(syllables[:-1]), set()).add(simp)
     freq = jieba.dt.FREQ if jieba.dt.initialized else (jieba.dt.initialize() or jieba.dt.FREQ)
@@ -118,7 +135,23 @@ def _build_tables(path: Path) -> Tables:
     def rank(words: set[str]) -> list[str]:
         return sorted(words, key=lambda w: (-freq.get(w, 0), len(w), w))[:_PER_KEY]
 
-    return ({k: rank(v) for k, v in en2zh.items()}, {k: rank(v) for k, v in py2zh.items()}, zh2en)
+    return ({k: rank(v) for k, v in en2zh.items()}, {k: rank(v) for k, v in py2zh.items()}, zh2en,
+            frozenset(names))
+
+
+def english_words(norm: str) -> list[str]:
+    """The English words of a normalised text, ready for dictionary lookup: possessives and
+    single letters dropped, common irregular past tenses put in the present.
+
+    >>> english_words("how many firms won the governor's award?")
+    ['how', 'many', 'firms', 'win', 'the', 'governor', 'award']
+    """
+    out = []
+    for w in re.findall(r"[a-z]+(?:['’][a-z]+)?", norm):
+        w = w[:-2] if w.endswith(("'s", "’s")) else w
+        if len(w) >= 2:
+            out.append(_IRREGULAR.get(w, w))
+    return out
 
 
 def translate_en_terms(words: list[str]) -> list[str]:
@@ -132,8 +165,14 @@ def translate_en_terms(words: list[str]) -> list[str]:
 
 def translate_en_groups(words: list[str]) -> list[list[str]]:
     """One list of Chinese alternatives per English phrase found in `words`."""
-    en2zh, py2zh, _ = _tables()
-    out: list[list[str]] = []
+    return [alts for alts, _ in translate_en_named(words)]
+
+
+def translate_en_named(words: list[str]) -> list[tuple[list[str], str]]:
+    """Like `translate_en_groups`, with the English word when the phrase is a romanised name
+    ('Xiamen' -> ['厦门', '厦门市'], 'xiamen'), else ''."""
+    en2zh, py2zh, _, _ = _tables()
+    out: list[tuple[list[str], str]] = []
     stems = [stem(w) for w in words]
     i = 0
     while i < len(stems):
@@ -143,9 +182,12 @@ def translate_en_groups(words: list[str]) -> list[list[str]]:
             key = " ".join(stems[i:i + n])
             if all(w in STOP_WORDS for w in key.split()):
                 continue
-            found = en2zh.get(key) or (py2zh.get(words[i].lower()) if n == 1 else None)
+            romanised = py2zh.get(words[i].lower()) if n == 1 else None
+            found = en2zh.get(key)
+            if romanised:
+                found = list(dict.fromkeys([*romanised, *(found or [])]))
             if found:
-                out.append(list(found))
+                out.append((list(found), words[i].lower() if romanised else ""))
                 i += n
                 break
         else:
@@ -153,18 +195,32 @@ def translate_en_groups(words: list[str]) -> list[list[str]]:
     return out
 
 
+def translate_zh_words(words: list[str]) -> dict[str, list[str]]:
+    """English words (stemmed) for each Chinese word the dictionary knows.
+
+    >>> translate_zh_words(["市长"])["市长"][0]
+    'mayor'
+    """
+    _, _, zh2en, _ = _tables()
+    return {w: zh2en[w] for w in dict.fromkeys(words) if zh2en.get(w)}
+
+
+def is_name(word: str) -> bool:
+    """Whether a Chinese word is a proper name in the dictionary (a place, person, body)."""
+    return word in _tables()[3]
+
+
 def expand_query(norm: str) -> tuple[list[str], dict[str, float]]:
     """Extra lexical tokens for a normalised question, and their weights."""
     extra: list[str] = []
     if CJK_RE.search(norm):
-        _, _, zh2en = _tables()
+        _, _, zh2en, _ = _tables()
         for w in word_tokens(norm):
             extra.extend(zh2en.get(w, []))
-        latin = re.findall(r"[a-z]+", norm)
+        latin = english_words(norm)
         extra.extend(lexical_tokens(" ".join(translate_en_terms(latin))) if latin else [])
     else:
-        words = re.findall(r"[a-z]+", norm)
-        for zh in translate_en_terms(words):
+        for zh in translate_en_terms(english_words(norm)):
             extra.extend(lexical_tokens(zh))
     own = set(lexical_tokens(norm))
     extra = [t for t in dict.fromkeys(extra) if t not in own]

@@ -123,7 +123,7 @@ def run_eval(assistant, questions_path: Path, out_dir: Path, progress: bool = Tr
                      "checks": scored["checks"], "retrieval_rank": rank, "latency_ms": round(total_ms, 2),
                      "kind": item.get("kind", "untagged"), "lang": item.get("lang", "untagged"),
                      "unanswerable": bool(item.get("unanswerable"))})
-    summary = _summarise(rows, k_hit)
+    summary = {"backend": assistant.settings.llm, **_summarise(rows, k_hit)}
     with (out_dir / "results.jsonl").open("w", encoding="utf-8") as fh:
         for r in rows:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -150,6 +150,13 @@ def _summarise(rows: list[dict], k_hit: int) -> dict:
                 for k, v in sorted(groups.items())}
 
     lat = [r["latency_ms"] for r in rows]
+
+    def rate(v: list[dict], key: str) -> float:
+        return round(sum(bool(x.get(key)) for x in v) / len(v), 4) if v else 0.0
+
+    by_backend: dict[str, list[dict]] = {}
+    for r in rows:
+        by_backend.setdefault(r.get("backend", "extractive"), []).append(r)
     return {
         "questions": n,
         "accuracy": round(sum(r["correct"] for r in rows) / n, 4),
@@ -159,8 +166,16 @@ def _summarise(rows: list[dict], k_hit: int) -> dict:
         f"hit@{k_hit}": round(sum(r["retrieval_rank"] is not None for r in ranked) / len(ranked), 4) if ranked else None,
         "mrr": round(sum(1 / r["retrieval_rank"] for r in ranked if r["retrieval_rank"]) / len(ranked), 4) if ranked else None,
         "latency_ms": {"p50": _pct(lat, 0.5), "p95": _pct(lat, 0.95), "mean": round(statistics.fmean(lat), 2)},
+        "verified_rate": rate(rows, "verified"),
+        "unsupported_numbers_rate": rate(rows, "unsupported_numbers"),
+        "invalid_citations_rate": rate(rows, "invalid_citations"),
+        "warnings_rate": rate(rows, "warnings"),
         "by_kind": by("kind"),
         "by_lang": by("lang"),
+        "by_backend": {k: {"n": len(v), "accuracy": round(sum(x["correct"] for x in v) / len(v), 4),
+                           "unsupported_numbers_rate": rate(v, "unsupported_numbers"),
+                           "invalid_citations_rate": rate(v, "invalid_citations")}
+                       for k, v in sorted(by_backend.items())},
     }
 
 
@@ -170,7 +185,7 @@ def _report(summary: dict, rows: list[dict]) -> str:
         if not isinstance(v, dict):
             lines.append(f"| {k} | {v} |")
     lines.append(f"| latency p50 / p95 (ms) | {summary['latency_ms']['p50']} / {summary['latency_ms']['p95']} |")
-    for tag in ("by_kind", "by_lang"):
+    for tag in ("by_kind", "by_lang", "by_backend"):
         lines += ["", f"## Accuracy {tag.replace('_', ' ')}", "", "| tag | n | accuracy |", "| --- | --- | --- |"]
         lines += [f"| {k} | {v['n']} | {v['accuracy']} |" for k, v in summary[tag].items()]
     misses = [r for r in rows if not r["correct"] or r["cited_ok"] is False]

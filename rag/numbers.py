@@ -36,6 +36,9 @@ _QTY_RE = re.compile(
     re.IGNORECASE)
 
 
+_EN_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Quantity:
     value: float      # with the scale applied: 4100万 -> 41000000
@@ -104,8 +107,10 @@ def find_quantities(text: str) -> list[Quantity]:
         if m.group("more") and "万" in m.group("more"):
             value *= 1e4
         end = m.end("unit") if m.group("unit") else m.end()
+        english_ordinal = not chinese and _EN_ORDINAL.match(folded, m.end("num")) is not None
         out.append(Quantity(value=value, text=text[start:end].strip(), start=start, end=end,
-                            unit=unit.lstrip("余多"), ordinal=bool(m.group("ord")), chinese=chinese))
+                            unit=unit.lstrip("余多"), ordinal=bool(m.group("ord")) or english_ordinal,
+                            chinese=chinese))
     return out
 
 

@@ -23,16 +23,25 @@ from rag.numbers import CURRENCY, Quantity, find_quantities, format_value_en
 from rag.question import Question
 from rag.types import Hit
 
-__all__ = ["Reader", "Reading", "ExtractiveReader", "ABSTAIN_TEXT"]
+__all__ = ["Reader", "Reading", "ExtractiveReader", "ABSTAIN_TEXT", "says_not_found"]
 
 ABSTAIN_TEXT = {
     "en": "The articles do not contain the answer to this question.",
     "zh": "资料中没有找到这个问题的答案。",
 }
+_NOT_FOUND = re.compile(r"do(?:es)? not (?:contain|include|mention|say|state|give|provide)|no information|"
+                        r"not (?:mentioned|stated|found|given)|cannot (?:be )?(?:found|determined|answer)|"
+                        r"没有找到|没有提到|没有提及|未提及|未提到|无法(?:回答|确定|得知)|没有(?:相关)?(?:信息|资料|答案)|"
+                        r"沒有找到|沒有提到|未提及|無法", re.IGNORECASE)
 _MIN_COVERAGE = 0.45
 _ORG_SUFFIX = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团公司|集团|公司|中心|研究院|研究所|大学|学院|医院|银行|"
                          r"工厂|厂|委员会|协会|co\.,? ?ltd\.?|ltd\.?|inc\.?|corporation|group|company)$", re.I)
 _TOTAL_CUES = re.compile(r"共计|累计|总计|合计|一共|共有|总数|总额|共|total|in all|altogether|cumulative")
+_ELIDED_TOTAL = re.compile(r"(?:总数|总计|共计|累计|合计|总额|总量|总共|一共|共)(?:达到|达|为|是|有)?|"
+                           r"(?:bringing |for )?(?:the |a )?total(?: number)?(?: to| of)?")
+_EN_CLAUSE_END = re.compile(r"[;:!?]|\.(?=\s|$)|,(?=\s+(?:and|but|or|while|whereas|with|which|who|where|"
+                            r"bringing|making|initially|thus|so)\b)")
+_PARENTHETICAL = re.compile(r"\([^()]{0,24}\)|（[^（）]{0,24}）")
 _MONEY = set(CURRENCY)
 _DATE_PATTERNS = [
     (re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"), 3),
@@ -84,6 +93,9 @@ class ExtractiveReader:
         Translated terms are scored as a separate set; the better set counts."""
         groups = [g for g in (q.keywords, q.translated) if g]
         out: list[_Sent] = []
+        doc_norm: dict[str, str] = {}   # all retrieved text of a document, with its title
+        for hit in hits:
+            doc_norm[hit.source] = doc_norm.get(hit.source, fold(hit.title or "")) + "\n" + fold(hit.text)
         for i, hit in enumerate(hits):
             chunk_norm = fold(hit.text)
             title_norm = fold(hit.title or "")
@@ -91,6 +103,11 @@ class ExtractiveReader:
                 norm = fold(s.text)
                 best = 0.0
                 for group in groups:
+                    names = q.names if group is q.translated else q.own_names
+                    # a place or body asked about (Xiamen, 沈阳) that the document's retrieved text
+                    # never names makes it a weaker witness (it may still say 全市, "the city")
+                    damp = 0.6 if any(not any(a in doc_norm[hit.source] for a in name.split("|"))
+                                      for name in names) else 1.0
                     got = 0.0
                     for kw, w in group.items():
                         alts = kw.split("|")
@@ -98,16 +115,27 @@ class ExtractiveReader:
                             got += w
                         elif any(a in title_norm or a in chunk_norm for a in alts):
                             got += 0.35 * w
-                    best = max(best, got / (sum(group.values()) or 1.0))
+                    best = max(best, damp * got / (sum(group.values()) or 1.0))
                 out.append(_Sent(i, s.text, norm, best, 1.0 / (1 + i)))
         return out
 
     # -- spans -------------------------------------------------------------------------------
     @staticmethod
     def _segment(norm: str, start: int, end: int) -> tuple[int, int]:
-        """The clause around [start, end): between list and clause marks (、，,；;：:。)."""
+        """The clause around [start, end): between list and clause marks (、，,；;：:。).
+
+        A clause that is only a total cue before the number (…证书440张，总数达9143张) has
+        the previous clause's subject, so the two are read as one."""
+        if not has_cjk(norm):
+            # English commas mostly set off asides ("35 firms, including 8 new ones, have won");
+            # clauses end at semicolons and at a comma before a conjunction
+            cuts = [m.end() for m in _EN_CLAUSE_END.finditer(norm)]
+            a = max((c for c in cuts if c <= start), default=0)
+            return a, min((c for c in cuts if c >= end), default=len(norm))
         marks = "、，,；;：:。！？!?"
         a = max((norm.rfind(c, 0, start) for c in marks), default=-1) + 1
+        if a > 0 and _ELIDED_TOTAL.fullmatch(norm[a:start].strip()):
+            a = max((norm.rfind(c, 0, a - 1) for c in marks), default=-1) + 1
         ends = [i for i in (norm.find(c, end) for c in marks) if i >= 0]
         return a, (min(ends) if ends else len(norm))
 
@@ -122,38 +150,56 @@ class ExtractiveReader:
             for m in re.finditer("|".join(re.escape(a) for a in kw.split("|")), norm):
                 d = start - m.end() if m.end() <= start else (m.start() - end if m.start() >= end else 0)
                 inside = seg_a <= m.start() and m.end() <= seg_b
-                best = max(best, math.exp(-max(d, 0) / scale) * (1.0 if inside else 0.35))
+                decay = math.exp(-max(d, 0) / scale)
+                # in the same clause a term belongs to the span however long the clause is
+                best = max(best, 0.5 + 0.5 * decay if inside else 0.35 * decay)
             score += w * best
         window = norm[max(0, start - int(scale * 2)): end + int(scale * 2)]
         focus_near = not q.focus or any(f in window for f in q.focus)
         return score, focus_near
 
     def _focus_proximity(self, q: Question, norm: str, start: int, end: int) -> float:
-        """How tightly the thing asked about hugs the span: in Chinese, a focus term in the
-        same clause (国家标准103项, 三家为湖里区企业); in English, the noun right after the
-        number (35 enterprises). The primary focus term (next to the question word) weighs most."""
-        if not q.focus:
-            return 0.0
+        """How tightly the thing asked about hugs the span: in Chinese, the focus terms in the
+        same clause (国家标准103项, 三家为湖里区企业), the primary one (next to the question
+        word) weighing most and each further one adding; in English, the noun right after
+        the number (35 enterprises)."""
         zh = has_cjk(norm)
+        focus = [f for f in q.focus if has_cjk(f) == zh]
+        if not focus:
+            return 0.0
         seg_a, seg_b = self._segment(norm, start, end)
+        if zh:
+            total = weights = 0.0
+            for rank, f in enumerate(focus):
+                weight = 1.0 if rank == 0 else 0.5
+                value = 0.0
+                for m in re.finditer(re.escape(f), norm):
+                    inside = seg_a <= m.start() and m.end() <= seg_b
+                    value = max(value, 1.0 if inside else 0.2)
+                total += weight * value
+                weights += weight
+            return total / weights
         best = 0.0
-        for rank, f in enumerate(q.focus):
+        for rank, f in enumerate(focus):
             weight = 1.0 if rank == 0 else 0.6
             for m in re.finditer(re.escape(f), norm):
-                if zh:
-                    inside = seg_a <= m.start() and m.end() <= seg_b
-                    value = 1.0 if inside else 0.2
-                else:
-                    d = m.start() - end if m.start() >= end else start - m.end() + 10
-                    value = math.exp(-max(d, 0) / 12.0)
+                if m.start() >= end:
+                    # "18 (sub-) enterprises": a parenthesis does not separate number and noun
+                    d = len(_PARENTHETICAL.sub("", norm[end:m.start()]).strip())
+                    value = math.exp(-d / 12.0)
+                elif m.end() <= start:
+                    value = math.exp(-(start - m.end() + 10) / 12.0)
+                else:  # the noun is part of the quantity ("35 enterprises")
+                    value = 1.0
                 best = max(best, weight * value)
         return best
 
     @staticmethod
     def _terms(q: Question, norm: str) -> dict[str, float]:
-        """The question's terms to look for in a sentence: its translations when an English
-        question meets a Chinese sentence, else its own."""
-        return q.translated if (has_cjk(norm) and q.lang == "en") else q.keywords
+        """The question's terms to look for in a sentence: its translations when the sentence
+        is in the other language (an English question on a Chinese sentence or the reverse)."""
+        other = has_cjk(norm) if q.lang == "en" else not has_cjk(norm)
+        return q.translated if other and q.translated else q.keywords
 
     def _mass(self, q: Question, s: _Sent) -> float:
         return sum(self._terms(q, s.norm).values()) or 1.0
@@ -312,6 +358,11 @@ class ExtractiveReader:
     @staticmethod
     def _abstain(q: Question) -> Reading:
         return Reading(answer=ABSTAIN_TEXT[q.lang], abstained=True)
+
+
+def says_not_found(text: str) -> bool:
+    """Whether a written answer says the sources do not hold the answer."""
+    return bool(_NOT_FOUND.search(text))
 
 
 def _fmt(v: float) -> str:

@@ -22,6 +22,10 @@ __all__ = ["Retriever", "HybridRetriever", "rrf", "TRANSLATED_WEIGHT"]
 TRANSLATED_WEIGHT = 0.8
 
 
+def _other_language_seats(k: int) -> int:
+    return 0 if k < 3 else 1 if k < 8 else 2
+
+
 class Retriever(Protocol):
     def search(self, question: str, k: int) -> list[Hit]: ...
 
@@ -61,6 +65,13 @@ class HybridRetriever:
         fused = rrf([([c.id for c, _ in dense], dense_weight), ([cid for cid, _ in lexical], 1.0),
                      ([cid for cid, _ in translated], TRANSLATED_WEIGHT)], self.rrf_k)
         top = sorted(fused, key=lambda cid: -fused[cid])[:k]
+        # the other language's best match keeps a seat: its passages rank only on the
+        # translated list, so fusion alone would let the question's language fill every seat
+        seats = [cid for cid, _ in translated[:_other_language_seats(k)] if cid not in top]
+        if seats and len(top) >= k:
+            top = top[:k - len(seats)] + seats
+        elif seats:
+            top = (top + seats)[:k]
         chunks: dict[str, StoredChunk] = {c.id: c for c, _ in dense}
         missing = [cid for cid in top if cid not in chunks]
         chunks.update(self.store.get(missing))

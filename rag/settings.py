@@ -32,6 +32,15 @@ class Settings:
     auto_ingest: bool = True                # RAG_AUTO_INGEST: 0 turns first-use ingest off
     device: str = "cpu"                     # RAG_DEVICE
     progress: bool = True                   # RAG_PROGRESS: progress bars on stderr
+    llm: str = "extractive"                 # RAG_LLM: extractive | openai | ollama
+    llm_base_url: str = ""                  # RAG_LLM_BASE_URL (default: the backend's local address)
+    llm_model: str = ""                     # RAG_LLM_MODEL
+    llm_timeout: float = 30.0               # RAG_LLM_TIMEOUT: seconds per attempt
+    llm_retries: int = 1                    # RAG_LLM_RETRIES: extra attempts before any text arrived
+    verify: str = "fallback"                # RAG_VERIFY: fallback (show the extractive answer) | flag
+    upload_max_mb: float = 20.0             # RAG_UPLOAD_MAX_MB: per file uploaded in the UI
+    # the API key is not a setting: it is read from RAG_LLM_API_KEY (or given to Assistant)
+    # when the backend is built, and never stored
 
     @classmethod
     def load(cls, **overrides) -> "Settings":
@@ -64,6 +73,16 @@ class Settings:
         for name in ("top_k", "candidates", "chunk_tokens", "embed_batch_size", "rrf_k"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.llm_timeout <= 0:
+            raise ConfigError(f"llm_timeout must be positive, got {self.llm_timeout}")
+        if self.llm_retries < 0:
+            raise ConfigError(f"llm_retries must be at least 0, got {self.llm_retries}")
+        if self.verify not in ("fallback", "flag"):
+            raise ConfigError(f"verify must be 'fallback' or 'flag', got {self.verify!r}")
+        from rag.llm import BACKENDS
+
+        if self.llm.lower() not in BACKENDS:
+            raise ConfigError(f"unknown LLM backend {self.llm!r}", hint="use one of " + ", ".join(BACKENDS))
         if self.chunk_tokens > 512:
             raise ConfigError(f"chunk_tokens must be at most 512, got {self.chunk_tokens}")
 

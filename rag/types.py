@@ -45,6 +45,11 @@ class Answer:
     abstained: bool
     citations: list[Citation] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    backend: str = "extractive"          # which backend wrote the answer shown
+    verified: bool = True                # every number shown is in a cited passage
+    unsupported_numbers: list[str] = field(default_factory=list)  # figures a model stated that no passage holds
+    invalid_citations: list[int] = field(default_factory=list)    # [n] markers with no source n, removed
+    warnings: list[str] = field(default_factory=list)             # one line each: fallbacks, faults
 
     def to_dict(self) -> dict:
         return {
@@ -53,4 +58,9 @@ class Answer:
             "abstained": self.abstained,
             "citations": [c.to_dict() for c in self.citations],
             "timings_ms": dict(self.timings_ms),
+            "backend": self.backend,
+            "verified": self.verified,
+            "unsupported_numbers": list(self.unsupported_numbers),
+            "invalid_citations": list(self.invalid_citations),
+            "warnings": list(self.warnings),
         }

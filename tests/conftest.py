@@ -30,7 +30,8 @@ def _no_network(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
-    for name in ("RAG_STORE", "RAG_EMBED_MODEL", "RAG_TOP_K", "RAG_AUTO_INGEST", "RAG_CORPUS"):
+    for name in ("RAG_STORE", "RAG_EMBED_MODEL", "RAG_TOP_K", "RAG_AUTO_INGEST", "RAG_CORPUS", "RAG_LLM",
+                 "RAG_LLM_BASE_URL", "RAG_LLM_MODEL", "RAG_LLM_API_KEY", "RAG_LLM_TIMEOUT", "RAG_VERIFY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RAG_PROGRESS", "0")
 

@@ -77,3 +77,33 @@ def test_eval_writes_outputs_and_honours_min_accuracy(tmp_path, corpus_store):
     qs.write_text(json.dumps({"id": "c", "question": "湖里区标准化奖励资金共计多少？", "numbers": [1]}) + "\n")
     r = rag("eval", str(qs), "--store", str(corpus_store), "--out", str(out), "--min-accuracy", "0.5")
     assert r.returncode == 1 and "below" in r.stderr
+
+
+def test_serve_starts_on_loopback_and_answers_http(tmp_path, corpus_store):
+    import shutil
+    import socket
+    import time
+    import urllib.request
+
+    store = tmp_path / "store"
+    shutil.copytree(corpus_store, store)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--store", str(store), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                    assert r.status == 200 and "gradio" in r.read().decode("utf-8", "replace").lower()
+                    break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read()
+                assert time.monotonic() < deadline, "rag serve did not come up"
+                time.sleep(1)
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert "without --auth" not in err and "Traceback" not in err

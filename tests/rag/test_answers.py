@@ -18,8 +18,10 @@ def test_traditional_question_finds_simplified_article(assistant):
 
 def test_answer_object_contract(assistant):
     ans = assistant.ask("湖里区标准化奖励资金共计多少?").to_dict()
-    assert set(ans) == {"question", "answer", "abstained", "citations", "timings_ms"}
-    assert ans["abstained"] is False
+    assert set(ans) == {"question", "answer", "abstained", "citations", "timings_ms", "backend", "verified",
+                        "unsupported_numbers", "invalid_citations", "warnings"}
+    assert ans["abstained"] is False and ans["backend"] == "extractive" and ans["verified"] is True
+    assert ans["unsupported_numbers"] == [] and ans["invalid_citations"] == [] and ans["warnings"] == []
     assert "293.87万元" in ans["answer"] and "[1]" in ans["answer"]
     c = ans["citations"][0]
     assert set(c) == {"n", "source", "title", "date", "text", "quote", "score"}
@@ -62,3 +64,14 @@ def test_answers_in_the_question_script(assistant):
 def test_bad_questions(assistant, question):
     with pytest.raises(InputError):
         assistant.ask(question)
+
+
+def test_english_question_reaches_the_chinese_article(assistant):
+    hits = assistant.search("How many enterprises in Huli District won the Xiamen Quality Award?", 5)
+    assert any(h.source.startswith("004") for h in hits), [h.source for h in hits]
+
+
+def test_streaming_ends_with_the_same_answer(assistant):
+    items = list(assistant.ask_stream("湖里区标准化奖励资金共计多少?"))
+    assert "".join(x for x in items if isinstance(x, str)) == items[-1].answer
+    assert items[-1].to_dict() | {"timings_ms": None} == assistant.ask("湖里区标准化奖励资金共计多少?").to_dict() | {"timings_ms": None}

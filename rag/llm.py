@@ -1,0 +1,187 @@
+"""Language-model backends behind one seam: `Backend.stream(messages)` yields text.
+
+    openai   any OpenAI-compatible chat-completions endpoint (hosted APIs, vLLM, llama.cpp
+             server, LM Studio), through llama-index's OpenAILike client
+    ollama   Ollama's native /api/chat, through llama-index's Ollama client
+    transformers  a local Hugging Face causal LM from a directory (RAG_LLM_MODEL=/path/to/model),
+             for users with weights on disk; generation runs in this process on the CPU
+
+Faults are bounded and named: each attempt waits at most `timeout` seconds for the server
+(and the whole reply may take at most `timeout * 4`); a refused connection, a timeout or an
+HTTP 5xx before any text arrived is retried `retries` times with a short pause; everything
+else becomes one `LLMError` line that names the backend, the address and what to do. The API
+key comes from the caller or `RAG_LLM_API_KEY`; it is never logged, printed or stored.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from rag.errors import ConfigError, RagError
+
+__all__ = ["Backend", "LLMError", "make_backend", "BACKENDS"]
+
+BACKENDS = ("extractive", "openai", "ollama", "transformers")
+_DEFAULT_URL = {"openai": "http://127.0.0.1:8000/v1", "ollama": "http://127.0.0.1:11434"}
+
+
+class LLMError(RagError):
+    """The backend could not give an answer; the message is one line for the user."""
+
+    def __init__(self, message: str, hint: str = "", retryable: bool = False, auth: bool = False):
+        super().__init__(message, hint)
+        self.retryable = retryable
+        self.auth = auth
+
+
+@dataclass
+class Backend:
+    name: str
+    base_url: str
+    model: str
+    timeout: float
+    retries: int
+    _llm: object = field(default=None, repr=False)
+
+    def stream(self, messages: list[dict]) -> Iterator[str]:
+        """Yield the reply's text as it arrives; raise LLMError on any fault."""
+        from llama_index.core.llms import ChatMessage
+
+        chat = [ChatMessage(role=m["role"], content=m["content"]) for m in messages]
+        deadline = time.monotonic() + self.timeout * 4
+        for attempt in range(self.retries + 1):
+            sent_any = False
+            try:
+                for part in self._llm.stream_chat(chat):
+                    delta = part.delta or ""
+                    if time.monotonic() > deadline:
+                        raise LLMError(f"{self.name} at {self.base_url} took longer than {self.timeout * 4:.0f} s "
+                                       "to finish its reply", hint="raise RAG_LLM_TIMEOUT or use a faster model")
+                    if delta:
+                        sent_any = True
+                        yield delta
+                if not sent_any:
+                    raise LLMError(f"{self.name} at {self.base_url} sent no text",
+                                   hint=f"check that model {self.model!r} is loaded and that the address is an "
+                                        f"{'OpenAI-compatible /v1' if self.name == 'openai' else 'Ollama'} endpoint")
+                return
+            except LLMError:
+                raise
+            except Exception as exc:  # client libraries raise many types; classify them once here
+                err = self._classify(exc, midway=sent_any)
+                if err.retryable and not sent_any and attempt < self.retries:
+                    time.sleep(min(0.5 * (attempt + 1), 2.0))
+                    continue
+                raise err from None
+
+    def _classify(self, exc: Exception, midway: bool) -> LLMError:
+        where = f"{self.name} at {self.base_url}"
+        status = getattr(exc, "status_code", None) or getattr(getattr(exc, "response", None), "status_code", None)
+        kind = type(exc).__name__
+        text = " ".join(str(exc).split())[:160]
+        if status in (401, 403):
+            return LLMError(f"{where} rejected the API key (HTTP {status})",
+                            hint="set RAG_LLM_API_KEY to a valid key for this endpoint", auth=True)
+        if status == 404:
+            return LLMError(f"{where} does not know model {self.model!r} or the address is wrong (HTTP 404)",
+                            hint="check RAG_LLM_MODEL and RAG_LLM_BASE_URL")
+        if status is not None:
+            return LLMError(f"{where} returned HTTP {status}: {text}", retryable=status >= 500 or status == 429)
+        if "Timeout" in kind or kind == "Empty" or "timed out" in text.lower():
+            return LLMError(f"{where} did not answer within {self.timeout:g} s",
+                            hint="raise RAG_LLM_TIMEOUT or check the server", retryable=True)
+        if midway or "RemoteProtocol" in kind or "incomplete" in text.lower() or "peer closed" in text.lower():
+            return LLMError(f"the reply from {where} broke off midway ({kind})", retryable=not midway)
+        if "Connect" in kind or "connection" in text.lower():
+            return LLMError(f"cannot reach {where} ({text or kind})",
+                            hint="start the server or fix RAG_LLM_BASE_URL", retryable=True)
+        return LLMError(f"{where} sent a reply that is not the expected protocol ({kind}: {text})",
+                        hint="check that RAG_LLM_BASE_URL points at the right kind of server (--llm openai|ollama)")
+
+
+def make_backend(name: str, *, base_url: str = "", model: str = "", api_key: str | None = None,
+                 timeout: float = 30.0, retries: int = 1) -> Backend | None:
+    """The backend for a name, or None for the extractive reader."""
+    name = (name or "extractive").strip().lower()
+    if name == "extractive":
+        return None
+    if name not in BACKENDS:
+        raise ConfigError(f"unknown LLM backend {name!r}", hint="use one of " + ", ".join(BACKENDS))
+    if not model:
+        raise ConfigError(f"the {name} backend needs a model name",
+                          hint="set RAG_LLM_MODEL or pass --llm-model (e.g. qwen2.5:7b-instruct)")
+    if name == "transformers":
+        return Backend(name=name, base_url=model, model=model, timeout=timeout, retries=0,
+                       _llm=_LocalCausalLM(model, timeout))
+    url = (base_url or _DEFAULT_URL[name]).rstrip("/")
+    key = api_key if api_key is not None else os.environ.get("RAG_LLM_API_KEY", "")
+    if name == "openai":
+        from llama_index.llms.openai_like import OpenAILike
+
+        llm = OpenAILike(model=model, api_base=url, api_key=key or "none", is_chat_model=True,
+                         context_window=32768, max_tokens=512, temperature=0.0, timeout=timeout,
+                         max_retries=0, reuse_client=True)
+    else:
+        from llama_index.llms.ollama import Ollama
+
+        headers = {"Authorization": f"Bearer {key}"} if key else None
+        llm = Ollama(model=model, base_url=url, request_timeout=timeout, temperature=0.0,
+                     context_window=32768, headers=headers)
+    return Backend(name=name, base_url=url, model=model, timeout=timeout, retries=retries, _llm=llm)
+
+
+class _LocalCausalLM:
+    """A causal LM from a local directory, streaming through transformers' TextIteratorStreamer.
+
+    It offers the one method `Backend.stream` uses, `stream_chat`, yielding objects with `.delta`."""
+
+    MAX_NEW_TOKENS = 384
+
+    def __init__(self, path: str, timeout: float):
+        from pathlib import Path
+
+        if not Path(path).expanduser().is_dir():
+            raise ConfigError(f"the transformers backend needs a model directory; {path!r} is not one",
+                              hint="set RAG_LLM_MODEL to a directory with config.json, weights and tokenizer")
+        try:
+            import transformers
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+
+            transformers.utils.logging.disable_progress_bar()
+            self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+            self.model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True)
+        except Exception as exc:
+            raise ConfigError(f"cannot load a causal language model from {path} ({type(exc).__name__}: "
+                              f"{str(exc)[:160]})", hint="give a directory saved with save_pretrained") from None
+        self.model.eval()
+        self.timeout = timeout
+
+    def stream_chat(self, chat):
+        import threading
+        from types import SimpleNamespace
+
+        from transformers import TextIteratorStreamer
+
+        messages = [{"role": str(getattr(m.role, "value", m.role)), "content": m.content} for m in chat]
+        if getattr(self.tokenizer, "chat_template", None):
+            prompt = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+        else:
+            prompt = "\n\n".join(f"{m['role']}: {m['content']}" for m in messages) + "\n\nassistant:"
+        inputs = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False)
+        limit = getattr(self.model.config, "max_position_embeddings", None) or getattr(
+            self.model.config, "n_positions", None)
+        if limit and inputs["input_ids"].shape[1] + self.MAX_NEW_TOKENS > limit:
+            raise LLMError(f"the prompt ({inputs['input_ids'].shape[1]} tokens) does not fit the local model's "
+                           f"context of {limit}", hint="lower RAG_TOP_K or use a model with a longer context")
+        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True,
+                                        timeout=self.timeout)
+        pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.tokenizer.eos_token_id
+        worker = threading.Thread(target=self.model.generate, daemon=True, kwargs=dict(
+            **inputs, streamer=streamer, max_new_tokens=self.MAX_NEW_TOKENS, do_sample=False, pad_token_id=pad))
+        worker.start()
+        for text in streamer:
+            yield SimpleNamespace(delta=text)
+        worker.join(timeout=self.timeout)

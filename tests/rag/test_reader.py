@@ -1,0 +1,67 @@
+"""The extractive reader on hand-written passages (no store, no model)."""
+
+import pytest
+
+from rag.crosslingual import english_words
+from rag.question import analyze
+from rag.reader import ExtractiveReader
+from rag.types import Hit
+
+
+def _read(question: str, *texts: str):
+    hits = [Hit(chunk_id=f"d{i}:00000", source=f"doc{i}.txt", title="", date=None, text=t, score=1.0)
+            for i, t in enumerate(texts)]
+    return ExtractiveReader().read(analyze(question), hits)
+
+
+ZH = "截至目前，全省新增专利授权证书1250张，总数达48760张，获证企业达3120家。"
+EN = ("At present, 64 firms in the province, including the 9 winners this year, have won the Premier's "
+      "Service Prize, and 27 (group) firms have won the Chancellor's Service Prize, forming a cluster.")
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("全省专利授权证书总数达多少张？", "48760"),      # the total clause borrows the subject before it
+    ("全省新增专利授权证书多少张？", "1250"),
+    ("获证企业有多少家？", "3120"),
+])
+def test_chinese_count_picks_the_clause_asked_about(question, expected):
+    reading = _read(question, ZH)
+    assert not reading.abstained
+    assert reading.answer.startswith(expected), reading.answer
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("How many firms have won the Chancellor's Service Prize?", "27"),   # "(group)" does not part number and noun
+    ("How many firms have won the Premier's Service Prize?", "64"),      # the aside does not end the clause
+])
+def test_english_count_reads_past_asides(question, expected):
+    reading = _read(question, EN)
+    assert reading.answer.split()[0] == expected, reading.answer
+
+
+def test_reader_abstains_when_the_asked_thing_is_absent():
+    assert _read("How many hospitals have won the Premier's Service Prize?", EN).abstained
+    assert _read("全省有多少家医院获得证书？", ZH).abstained
+
+
+def test_every_number_answered_is_in_the_quote():
+    for q in ["全省专利授权证书总数达多少张？", "How many firms have won the Chancellor's Service Prize?"]:
+        reading = _read(q, ZH, EN)
+        quote = reading.quotes[0][1]
+        assert reading.answer.split()[0].rstrip("张") in quote
+
+
+def test_english_words_for_dictionary_lookup():
+    assert english_words("how many firms won the governor's award?") == \
+        ["how", "many", "firms", "win", "the", "governor", "award"]
+    assert "s" not in english_words("the city’s award")
+
+
+def test_chinese_question_reads_an_english_passage():
+    reading = _read("全省有多少家公司获得总理服务奖？", EN)
+    assert not reading.abstained and reading.answer.startswith("64"), reading.answer
+
+
+def test_english_ordinals_are_not_counts():
+    reading = _read("How many firms won the award?", "The 8th award meeting was held; 41 firms won the award.")
+    assert reading.answer.startswith("41"), reading.answer

@@ -1,0 +1,69 @@
+"""The Gradio app served on 127.0.0.1 and driven with gradio_client."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("gradio")
+
+
+@pytest.fixture(scope="module")
+def client(served):
+    from gradio_client import Client
+
+    return Client(served[0], verbose=False, analytics_enabled=False, download_files=False)
+
+
+def test_ask_returns_the_answer_and_its_sources(client):
+    history, sources, box = client.predict("湖里区标准化奖励资金共计多少？", [], api_name="/ask")
+    answer = history[-1]["content"]
+    text = answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)
+    assert "293.87万元" in text and "[1]" in text and "verified" in text
+    assert "<mark>" in sources and "293.87" in sources and "004_6995150513352f8e.txt" in sources
+    assert box == ""
+
+
+def test_bad_questions_get_a_message_not_an_error(client):
+    for q in ["", "x" * 10_000]:
+        history, _, _ = client.predict(q, [], api_name="/ask")
+        text = json.dumps(history[-1]["content"], ensure_ascii=False)
+        assert "⚠️" in text and ("empty" in text or "characters long" in text)
+
+
+def test_twenty_simultaneous_questions_all_get_answers(client):
+    questions = ["How many enterprises have won the Governor's Quality Award?", "湖里区有几家企业获得第六届厦门市质量奖？"]
+    jobs = [client.submit(questions[i % 2], [], api_name="/ask") for i in range(20)]
+    answers = [json.dumps(job.result(timeout=300)[0][-1]["content"], ensure_ascii=False) for job in jobs]
+    assert all("[1]" in a for a in answers)
+    assert sum("18" in a for a in answers) == 10 and sum("三家" in a or "3" in a for a in answers[1::2]) == 10
+
+
+def test_upload_list_and_remove(client, tmp_path):
+    from gradio_client import handle_file
+
+    good = tmp_path / "harbour.txt"
+    good.write_text("Harbour City gave 12 enterprises its Quality Award on 3 May 2024.", encoding="utf-8")
+    bad = tmp_path / "notes.pdf"
+    bad.write_bytes(b"%PDF-1.4 binary")
+    big = tmp_path / "huge.txt"
+    big.write_text("word " * 300_000, encoding="utf-8")   # 1.5 MB, over the 1 MB limit of this app
+    results, docs, _ = client.predict([handle_file(good), handle_file(bad), handle_file(big)], api_name="/ingest")
+    by_file = {r[0]: (r[1], r[2]) for r in results["data"]}
+    assert by_file["harbour.txt"][0] == "ingested"
+    assert by_file["notes.pdf"][0] == "skipped" and "unsupported" in by_file["notes.pdf"][1]
+    assert by_file["huge.txt"][0] == "skipped" and "upload limit" in by_file["huge.txt"][1]
+    assert "harbour.txt" in [r[0] for r in docs["data"]]
+    history, _, _ = client.predict("How many enterprises did Harbour City give its Quality Award?", [], api_name="/ask")
+    assert "12" in json.dumps(history[-1]["content"])
+    message, docs, _ = client.predict("harbour.txt", api_name="/remove")
+    assert "Removed" in message and "harbour.txt" not in [r[0] for r in docs["data"]]
+
+
+def test_evaluation_tab_runs_the_bundled_questions(client):
+    summary, chart, table, files = client.predict(None, api_name="/evaluate")  # the State output stays server-side
+    metrics = {r[0]: r[1] for r in summary["data"]}
+    assert float(metrics["accuracy"]) >= 0.85 and int(metrics["questions"]) >= 40
+    assert chart and len(table["data"]) == int(metrics["questions"])
+    assert any("results.jsonl" in str(f) for f in files)
