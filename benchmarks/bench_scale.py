@@ -131,7 +131,9 @@ def main() -> None:
         sample = rng.sample(rows, min(args.raw_sample, len(rows)))
         texts = [c.norm for r in sample for c in chunk_article(clean_text(r["text"]), "s", budget, embedder.count_tokens)]
         del rows
-        embedder.st.encode(texts[:64], batch_size=embedder.batch_size)  # warm-up
+        # warm-up on the whole sample: the first pass over new sequence lengths is slower
+        # (kernel selection, allocations) and would flatter the pipeline
+        embedder.st.encode(texts, batch_size=embedder.batch_size)
 
         def raw_rate() -> float:
             t = time.perf_counter()

@@ -20,7 +20,8 @@ from rag.store import FORMAT_VERSION, ChunkStore
 
 __all__ = ["IngestReport", "ingest_paths", "remove_sources"]
 
-_FLUSH_AT = 512
+_FLUSH_AT = 1024   # chunks per encoding round: sorted by length, so batches pad little
+_LOOKUP_AT = 64    # documents whose stored state is fetched in one query
 _IN_FLIGHT = 2
 
 
@@ -125,6 +126,11 @@ def ingest_paths(paths, store: ChunkStore, lexical: LexicalIndex, embedder, *, c
     bar = tqdm(total=sum(sizes), unit="B", unit_scale=True, unit_divisor=1024, desc="ingest",
                file=sys.stderr, dynamic_ncols=True, disable=not progress, delay=1.0, leave=False)
     seen_sources: set[str] = set()
+    waiting: list[Article] = []
+    # the encoder thread needs the interpreter lock between its native calls; a short switch
+    # interval hands it over quickly instead of letting tokenising threads hold it for 5 ms
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch, 0.0005))
     try:
         for (path, source), size in zip(files, sizes):
             done = 0
@@ -146,14 +152,19 @@ def ingest_paths(paths, store: ChunkStore, lexical: LexicalIndex, embedder, *, c
                 if item.source in seen_sources:
                     continue
                 seen_sources.add(item.source)
-                _ingest_article(item, store, batch, embedder, budget, report)
+                waiting.append(item)
+                if len(waiting) >= _LOOKUP_AT:
+                    _ingest_articles(waiting, store, batch, embedder, budget, report)
+                    waiting = []
                 bar.set_postfix(docs=len(report.ingested) + len(report.unchanged),
                                 chunks=report.chunks_added + batch.queued, refresh=False)
             bar.update(size - done)
+        _ingest_articles(waiting, store, batch, embedder, budget, report)
         batch.flush()
     finally:
         batch.close()
         bar.close()
+        sys.setswitchinterval(switch)
         if batch.removed or report.chunks_added:
             lexical.commit(batch.removed, store.bump_generation())
     return report
@@ -179,21 +190,26 @@ def _size(path) -> int:
         return 0
 
 
-def _ingest_article(a: Article, store: ChunkStore, batch: _Batch, embedder, budget: int,
-                    report: IngestReport) -> None:
-    doc_id = doc_id_for(a.source)
-    digest = content_hash(str(FORMAT_VERSION), embedder.name, str(budget), a.source, a.text,
-                          a.title, a.date or "", a.url or "")
-    old_hash, old_ids = store.doc_state(doc_id)
-    if old_hash == digest:
-        report.unchanged.append(a.source)
+def _ingest_articles(articles: list[Article], store: ChunkStore, batch: _Batch, embedder, budget: int,
+                     report: IngestReport) -> None:
+    """Chunk and queue new or changed documents; skip unchanged ones (one lookup for all)."""
+    if not articles:
         return
-    chunks = chunk_article(a.text, a.source, budget, embedder.count_tokens)
-    meta = {"source": a.source, "file": a.source.split("#", 1)[0], "doc_id": doc_id,
-            "title": a.title, "date": a.date or "", "lang": a.lang, "url": a.url or "",
-            "doc_hash": digest}
-    batch.add(chunks, meta, old_ids)
-    report.ingested.append(a.source)
+    states = store.doc_states([doc_id_for(a.source) for a in articles])
+    for a in articles:
+        doc_id = doc_id_for(a.source)
+        digest = content_hash(str(FORMAT_VERSION), embedder.name, str(budget), a.source, a.text,
+                              a.title, a.date or "", a.url or "")
+        old_hash, old_ids = states.get(doc_id, (None, []))
+        if old_hash == digest:
+            report.unchanged.append(a.source)
+            continue
+        chunks = chunk_article(a.text, a.source, budget, embedder.count_tokens)
+        meta = {"source": a.source, "file": a.source.split("#", 1)[0], "doc_id": doc_id,
+                "title": a.title, "date": a.date or "", "lang": a.lang, "url": a.url or "",
+                "doc_hash": digest}
+        batch.add(chunks, meta, old_ids)
+        report.ingested.append(a.source)
 
 
 def remove_sources(sources, store: ChunkStore, lexical: LexicalIndex) -> tuple[list[str], list[str]]:

@@ -171,23 +171,25 @@ class Assistant:
                 self._backend_ready = True
             return self._backend
 
-    def ask(self, question: str, top_k: int | None = None) -> Answer:
+    def ask(self, question: str, top_k: int | None = None, *, extractive: bool = False) -> Answer:
         """Answer a question; the same as the last item `ask_stream` yields."""
         answer = None
-        for item in self.ask_stream(question, top_k):
+        for item in self.ask_stream(question, top_k, extractive=extractive):
             if isinstance(item, Answer):
                 answer = item
         assert answer is not None
         return answer
 
-    def ask_stream(self, question: str, top_k: int | None = None) -> Iterator[str | Answer]:
+    def ask_stream(self, question: str, top_k: int | None = None, *,
+                   extractive: bool = False) -> Iterator[str | Answer]:
         """Yield the answer's text as it is written, then the verified `Answer`.
 
         With a language model the text is the model's reply as it streams; if verification
         then replaces it (a figure no passage holds) or the model fails, the final Answer says
-        so in `warnings` and carries the extractive answer instead."""
+        so in `warnings` and carries the extractive answer instead. `extractive=True` skips
+        the configured model for this question."""
         question = self._check_question(question)
-        backend = self.backend
+        backend = None if extractive else self.backend
         self.ensure_corpus()
         with self._lock:  # retrieval and reading see one state of the index; a model's reply does not hold it
             t0 = time.perf_counter()

@@ -27,12 +27,21 @@ CURRENCY = ["元", "美元", "欧元", "港元", "港币", "人民币", "yuan", 
 CLASSIFIERS = "家个项名件张次位人所座条届批台套部种类款篇台辆艘年月天日岁倍级期吨户例只支枚份"
 
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_CN_NUM = r"[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?"
+_CN_DIGITS_RE = "[零〇一二两三四五六七八九十百千]"
+# 四万八千七百六十: 万 and 亿 inside a numeral; a trailing 万/亿 is read as the scale instead
+_CN_NUM = rf"{_CN_DIGITS_RE}+(?:[万亿]{_CN_DIGITS_RE}+)*(?:点[零〇一二三四五六七八九]+)?"
+_EN_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+             "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+             "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+             "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_FUNCTION_WORDS = {"of", "the", "and", "or", "to", "in", "on", "at", "for", "by", "with", "from", "a", "an",
+                   "is", "are", "was", "were", "more", "times"}
+_EN_NUM = r"\b(?:" + "|".join(sorted(_EN_WORDS, key=len, reverse=True)) + r")\b"
 _SCALE = r"(?:\s*(?:万亿|亿|万|千(?![克米瓦])|thousand|million|billion|trillion|bn|mn)(?![a-z]))?"
 _UNIT = (r"(?P<unit>%|％|" + "|".join(sorted((re.escape(c) for c in CURRENCY), key=len, reverse=True))
          + r"|余?多?[" + CLASSIFIERS + r"]|(?<=\s)[a-z]+)?")
 _QTY_RE = re.compile(
-    rf"(?P<ord>第)?(?P<num>{_ARABIC}|{_CN_NUM})(?P<scale>{_SCALE})\s*(?P<more>余|多|多万|余万)?\s*{_UNIT}",
+    rf"(?P<ord>第)?(?P<num>{_ARABIC}|{_CN_NUM}|{_EN_NUM})(?P<scale>{_SCALE})\s*(?P<more>余|多|多万|余万)?\s*{_UNIT}",
     re.IGNORECASE)
 
 
@@ -61,6 +70,17 @@ def parse_chinese_numeral(s: str) -> float | None:
     >>> [parse_chinese_numeral(x) for x in ["五", "十", "二十", "三千九百零九", "一点五", "四十"]]
     [5.0, 10.0, 20.0, 3909.0, 1.5, 40.0]
     """
+    for big, factor in (("亿", 1e8), ("万", 1e4)):
+        if big in s:
+            high, low = s.split(big, 1)
+            h = parse_chinese_numeral(high) if high else 1.0
+            rest = parse_chinese_numeral(low) if low else 0.0
+            if h is None or rest is None:
+                return None
+            # 四万八千 / 四万零八十 / 一万五 (= 15000: a bare last digit counts in the next unit down)
+            if low and len(low) == 1 and low in _CN_DIGITS and not high.endswith("零"):
+                rest *= factor / 10
+            return h * factor + rest
     if "点" in s:
         whole, frac = s.split("点", 1)
         w = parse_chinese_numeral(whole) if whole else 0.0
@@ -78,8 +98,12 @@ def parse_chinese_numeral(s: str) -> float | None:
     return float(total + (current or 0))
 
 
-def find_quantities(text: str) -> list[Quantity]:
-    """All numbers in a text, with their units. Positions refer to `text` itself."""
+def find_quantities(text: str, words: bool = False) -> list[Quantity]:
+    """All numbers in a text, with their units. Positions refer to `text` itself.
+
+    `words=True` also reads English number words before a noun ("three enterprises"), which
+    verification and scoring need; the reader leaves them out (an article's figures are digits,
+    and "five enterprises" in passing is rarely the count asked about)."""
     folded = fold(text)  # same length: positions carry over
     out: list[Quantity] = []
     for m in _QTY_RE.finditer(folded):
@@ -87,9 +111,17 @@ def find_quantities(text: str) -> list[Quantity]:
         start = m.start("num")
         if start > 0 and (folded[start - 1].isalnum() and folded[start - 1].isascii()):
             continue  # part of a code such as "a3" or "PM2.5"
-        chinese = not num[0].isdigit()
         unit = (m.group("unit") or "").strip()
         scale_word = m.group("scale").strip().lower()
+        if num.lower() in _EN_WORDS:
+            if not words or (not unit or unit in _FUNCTION_WORDS) and not scale_word:
+                continue  # "three" counts only before a noun or scale: "three enterprises", "two million"
+            value = float(_EN_WORDS[num.lower()]) * _SCALES.get(scale_word, 1.0)
+            end = m.end("unit") if m.group("unit") else m.end()
+            out.append(Quantity(value=value, text=text[start:end].strip(), start=start, end=end,
+                                unit=unit, ordinal=False, chinese=False))
+            continue
+        chinese = not num[0].isdigit()
         if chinese:
             # Chinese numerals count only with a unit or scale (一方面, 统一 are words)
             if not unit and not scale_word:
@@ -97,7 +129,14 @@ def find_quantities(text: str) -> list[Quantity]:
             if len(num) == 1 and num == "一" and start > 0 and "\u4e00" <= folded[start - 1] <= "\u9fff" \
                     and folded[start - 1] not in "有共为是达约近获和及与了":
                 continue  # 统一, 唯一, 之一: part of a word
-            value = parse_chinese_numeral(num)
+            if scale_word == "万" and "亿" in num:   # 一亿二千万 = 1亿 + 2000万
+                high, low = num.split("亿", 1)
+                h, lo = parse_chinese_numeral(high) if high else 1.0, parse_chinese_numeral(low)
+                if h is None or lo is None:
+                    continue
+                value, scale_word = h * 1e8 + lo * 1e4, ""
+            else:
+                value = parse_chinese_numeral(num)
             if value is None:
                 continue
         else:
@@ -117,7 +156,7 @@ def find_quantities(text: str) -> list[Quantity]:
 def values_in(text: str) -> list[float]:
     """Every number value in a text (citation markers like [1] are ignored)."""
     text = re.sub(r"\[\d+\]", " ", text)
-    return [q.value for q in find_quantities(text)]
+    return [q.value for q in find_quantities(text, words=True)]
 
 
 def same_value(a: float, b: float) -> bool:

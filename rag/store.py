@@ -117,6 +117,19 @@ class ChunkStore:
             return None, []
         return got["metadatas"][0].get("doc_hash"), list(got["ids"])
 
+    def doc_states(self, doc_ids: list[str]) -> dict[str, tuple[str | None, list[str]]]:
+        """`doc_state` for many documents in one query (absent ones are left out)."""
+        out: dict[str, tuple[str | None, list[str]]] = {}
+        if not doc_ids:
+            return out
+        got = self.collection.get(where={"doc_id": {"$in": list(doc_ids)}}, include=["metadatas"])
+        for cid, meta in zip(got["ids"], got["metadatas"]):
+            doc = (meta or {}).get("doc_id")
+            h, ids = out.get(doc, ((meta or {}).get("doc_hash"), []))
+            ids.append(cid)
+            out[doc] = (h, ids)
+        return out
+
     def ids_for_source(self, source: str) -> list[str]:
         return list(self.collection.get(where={"source": source}, include=[])["ids"])
 

@@ -62,7 +62,7 @@ def _evidence(hit: Hit) -> list[tuple[str, list[float]]]:
     out = []
     for s in split_sentences(hit.text):
         if not is_instruction(s.text):
-            out.append((s.text, [q.value for q in find_quantities(s.text)]))
+            out.append((s.text, [q.value for q in find_quantities(s.text, words=True)]))
     return out
 
 
@@ -88,7 +88,7 @@ def verify_answer(answer: str, hits: list[Hit]) -> Verification:
         body = _ENUMERATOR.sub(" ", _MARKER.sub(" ", sent.text))
         cites = [n for n in citation_numbers(sent.text)]
         added: list[int] = []
-        for q in find_quantities(body):
+        for q in find_quantities(body, words=True):
             holders = [n for n in range(1, n_sources + 1)
                        if any(any(same_value(q.value, v) for v in values) for _, values in evidence[n - 1])]
             if not holders:

@@ -5,7 +5,7 @@ from pathlib import Path
 from rag.evaluate import run_eval
 from tests.conftest import ROOT
 
-ACCURACY_FLOOR = 0.85
+ACCURACY_FLOOR = 0.9
 CITATION_FLOOR = 0.9
 
 

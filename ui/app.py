@@ -46,13 +46,13 @@ def build_app(assistant, *, upload_max_mb: float = 20.0, concurrency: int = 4) -
     upload_dir = Path(settings.store) / "uploads"
 
     # -- chat ------------------------------------------------------------------------------
-    def respond(message: str, history: list, top_k: int):
+    def respond(message: str, history: list, top_k: int, use_llm: bool = True):
         history = list(history or [])
         message = (message or "").strip()
         history.append({"role": "user", "content": message or "(empty)"})
         history.append({"role": "assistant", "content": ""})
         try:
-            for item in assistant.ask_stream(message, int(top_k)):
+            for item in assistant.ask_stream(message, int(top_k), extractive=not use_llm):
                 if isinstance(item, Answer):
                     history[-1]["content"] = answer_markdown(item)
                     yield history, sources_html(item), ""
@@ -122,6 +122,7 @@ def build_app(assistant, *, upload_max_mb: float = 20.0, concurrency: int = 4) -
     with gr.Blocks(title="News QA") as demo:
         gr.Markdown("## News QA — answers with citations from your articles")
         top_k = gr.State(settings.top_k)
+        use_llm = gr.State(settings.llm != "extractive")
         with gr.Tab("Chat"):
             with gr.Row():
                 with gr.Column(scale=3):
@@ -165,9 +166,14 @@ def build_app(assistant, *, upload_max_mb: float = 20.0, concurrency: int = 4) -
                         f"`RAG_LLM_BASE_URL`); numbers are verified against the cited passages "
                         f"(policy: **{settings.verify}**). Store: `{settings.store}`.")
             k.change(lambda v: int(v), k, top_k)
+            if settings.llm != "extractive":
+                who = gr.Radio([llm_label, "extractive (offline reader)"], value=llm_label,
+                               label="Answer with (this browser session)", elem_id="backend-choice")
+                who.change(lambda v: v == llm_label, who, use_llm)
 
-        ask.click(respond, [question, chat, top_k], [chat, sources, question], concurrency_id="chat", api_name="ask")
-        question.submit(respond, [question, chat, top_k], [chat, sources, question], concurrency_id="chat",
+        ask.click(respond, [question, chat, top_k, use_llm], [chat, sources, question], concurrency_id="chat",
+                  api_name="ask")
+        question.submit(respond, [question, chat, top_k, use_llm], [chat, sources, question], concurrency_id="chat",
                         api_name="ask_submit")
         clear.click(lambda: ([], sources_html(None)), None, [chat, sources])
         add.click(upload, files, [results, docs, pick], concurrency_limit=1, concurrency_id="corpus", api_name="ingest")

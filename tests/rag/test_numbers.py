@@ -29,3 +29,21 @@ def test_citation_markers_are_not_numbers():
 def test_chinese_numerals():
     assert parse_chinese_numeral("二十") == 20
     assert parse_chinese_numeral("两百零五") == 205
+
+
+@pytest.mark.parametrize("text, value", [
+    ("四万八千七百六十张", 48760), ("一万五千人", 15000), ("一亿二千万元", 1.2e8), ("两亿五千万", 2.5e8),
+    ("three enterprises", 3), ("two million yuan", 2e6),
+])
+def test_compound_chinese_numerals_and_english_number_words(text, value):
+    from rag.numbers import find_quantities, same_value
+
+    [q] = find_quantities(text, words=True)
+    assert same_value(q.value, value), (text, q)
+
+
+def test_english_number_words_need_a_noun():
+    from rag.numbers import find_quantities
+
+    assert find_quantities("ten of them said so", words=True) == []
+    assert find_quantities("three enterprises") == []   # the reader reads digits and Chinese numerals only

@@ -67,3 +67,29 @@ def test_evaluation_tab_runs_the_bundled_questions(client):
     assert float(metrics["accuracy"]) >= 0.85 and int(metrics["questions"]) >= 40
     assert chart and len(table["data"]) == int(metrics["questions"])
     assert any("results.jsonl" in str(f) for f in files)
+
+
+def test_chat_through_a_configured_model(corpus_store, embedder):
+    """The UI uses the LLM backend settings: the answer says which backend wrote it."""
+    from gradio_client import Client
+
+    from rag import Assistant
+    from tests.llm_server import ChatServer, Script
+    from tests.ui.conftest import free_port
+    from ui import build_app
+
+    server = ChatServer(script=Script(text="It has paid 41 million yuan [1].")).start()
+    a = Assistant(store=corpus_store, progress=False, auto_ingest=False, llm="openai", llm_model="m",
+                  llm_base_url=server.url + "/v1", llm_timeout=5)
+    demo = build_app(a)
+    _, url, _ = demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True)
+    try:
+        client = Client(url, verbose=False, analytics_enabled=False, download_files=False)
+        history, sources, _ = client.predict("How much incentive money has Dalian handed out for the Mayor's "
+                                             "Quality Award?", [], api_name="/ask")
+        text = json.dumps(history[-1]["content"], ensure_ascii=False)
+        assert "answered by **openai**" in text and "41 million yuan" in text
+        assert "41 million" in sources
+    finally:
+        demo.close()
+        server.stop()

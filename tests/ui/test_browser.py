@@ -59,3 +59,11 @@ def test_upload_a_file_in_the_browser(page, tmp_path):
     page.wait_for_function("document.querySelector('#documents').innerText.includes('lakeside.txt')",
                            timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "corpus-upload.png"), full_page=True)
+
+
+def test_evaluation_tab_in_the_browser(page):
+    page.get_by_role("tab", name="Evaluation").click()
+    page.locator("#run-eval").click()
+    page.wait_for_function("document.querySelector('#eval-summary').innerText.includes('accuracy')",
+                           timeout=180_000)
+    page.screenshot(path=str(ARTIFACTS / "evaluation.png"), full_page=True)
