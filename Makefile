@@ -33,9 +33,9 @@ test: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_small.py
 
-# 100k+ chunks from the shared news corpus (about 45 minutes on 2 cores)
+# 100k+ chunks from the shared news corpus (about 35 minutes on 2 cores)
 bench-scale: setup
-	$(BIN)/python benchmarks/bench_scale.py --corpus ../shared/corpora/xinhua --out benchmarks/scale.json
+	$(BIN)/python benchmarks/bench_scale.py --corpus ../shared/corpora/xinhua --chunk-tokens 180 --out benchmarks/scale.json
 
 clean:
 	rm -rf .rag eval_out benchmarks/out
