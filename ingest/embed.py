@@ -78,10 +78,6 @@ class Embedder:
         get_dim = getattr(self.st, "get_embedding_dimension", None) or self.st.get_sentence_embedding_dimension
         return int(get_dim())
 
-    @property
-    def tokenizer(self):
-        return self.st.tokenizer
-
     def embed_texts(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []

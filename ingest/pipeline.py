@@ -195,9 +195,9 @@ def _ingest_articles(articles: list[Article], store: ChunkStore, batch: _Batch, 
     """Chunk and queue new or changed documents; skip unchanged ones (one lookup for all)."""
     if not articles:
         return
-    states = store.doc_states([doc_id_for(a.source) for a in articles])
-    for a in articles:
-        doc_id = doc_id_for(a.source)
+    doc_ids = [doc_id_for(a.source) for a in articles]
+    states = store.doc_states(doc_ids)
+    for a, doc_id in zip(articles, doc_ids):
         digest = content_hash(str(FORMAT_VERSION), embedder.name, str(budget), a.source, a.text,
                               a.title, a.date or "", a.url or "")
         old_hash, old_ids = states.get(doc_id, (None, []))

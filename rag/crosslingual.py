@@ -122,14 +122,13 @@ def _build_tables(path: Path) -> Tables:
             if pinyin[:1].isupper() and len(simp) >= 2 and len(syllables) == len(simp) \
                     and all(s.isalpha() for s in syllables):
                 # proper nouns only: romanised place and people names
-                py2zh.setdefault("".join(syllables), set()).add(simp)
                 roman = ["".join(syllables)]
                 if syllables[-1] in _ADMIN_SUFFIX and len(simp) >= 3:
                     roman.insert(0, "".join(syllables[:-1]))   # 大连市 -> dalian
+                for r in roman:
+                    py2zh.setdefault(r, set()).add(simp)
                 zh2en[simp] = roman   # a name is matched by its romanisation only
                 names.add(simp)
-                if syllables[-1] in _ADMIN_SUFFIX and len(simp) >= 3:
-                    py2zh.setdefault("".join(syllables[:-1]), set()).add(simp)
     freq = jieba.dt.FREQ if jieba.dt.initialized else (jieba.dt.initialize() or jieba.dt.FREQ)
 
     def rank(words: set[str]) -> list[str]:

@@ -142,21 +142,18 @@ def _summarise(rows: list[dict], k_hit: int) -> dict:
     should = [r for r in rows if r["unanswerable"]]
     true_abstain = [r for r in abstained if r["unanswerable"]]
 
-    def by(tag: str) -> dict:
-        groups: dict[str, list[dict]] = {}
-        for r in rows:
-            groups.setdefault(r[tag], []).append(r)
-        return {k: {"n": len(v), "accuracy": round(sum(x["correct"] for x in v) / len(v), 4)}
-                for k, v in sorted(groups.items())}
-
-    lat = [r["latency_ms"] for r in rows]
-
     def rate(v: list[dict], key: str) -> float:
         return round(sum(bool(x.get(key)) for x in v) / len(v), 4) if v else 0.0
 
-    by_backend: dict[str, list[dict]] = {}
-    for r in rows:
-        by_backend.setdefault(r.get("backend", "extractive"), []).append(r)
+    def by(tag: str, rates: tuple[str, ...] = ()) -> dict:
+        groups: dict[str, list[dict]] = {}
+        for r in rows:
+            groups.setdefault(r.get(tag, "extractive" if tag == "backend" else "untagged"), []).append(r)
+        return {k: {"n": len(v), "accuracy": round(sum(x["correct"] for x in v) / len(v), 4),
+                    **{f"{key}_rate": rate(v, key) for key in rates}}
+                for k, v in sorted(groups.items())}
+
+    lat = [r["latency_ms"] for r in rows]
     return {
         "questions": n,
         "accuracy": round(sum(r["correct"] for r in rows) / n, 4),
@@ -172,10 +169,7 @@ def _summarise(rows: list[dict], k_hit: int) -> dict:
         "warnings_rate": rate(rows, "warnings"),
         "by_kind": by("kind"),
         "by_lang": by("lang"),
-        "by_backend": {k: {"n": len(v), "accuracy": round(sum(x["correct"] for x in v) / len(v), 4),
-                           "unsupported_numbers_rate": rate(v, "unsupported_numbers"),
-                           "invalid_citations_rate": rate(v, "invalid_citations")}
-                       for k, v in sorted(by_backend.items())},
+        "by_backend": by("backend", rates=("unsupported_numbers", "invalid_citations")),
     }
 
 

@@ -129,12 +129,8 @@ def find_quantities(text: str, words: bool = False) -> list[Quantity]:
             if len(num) == 1 and num == "一" and start > 0 and "\u4e00" <= folded[start - 1] <= "\u9fff" \
                     and folded[start - 1] not in "有共为是达约近获和及与了":
                 continue  # 统一, 唯一, 之一: part of a word
-            if scale_word == "万" and "亿" in num:   # 一亿二千万 = 1亿 + 2000万
-                high, low = num.split("亿", 1)
-                h, lo = parse_chinese_numeral(high) if high else 1.0, parse_chinese_numeral(low)
-                if h is None or lo is None:
-                    continue
-                value, scale_word = h * 1e8 + lo * 1e4, ""
+            if scale_word in ("万", "亿", "万亿"):   # read with the numeral: 一亿二千万 = 1亿 + 2000万
+                value, scale_word = parse_chinese_numeral(num + scale_word), ""
             else:
                 value = parse_chinese_numeral(num)
             if value is None:

@@ -157,7 +157,7 @@ def analyze(question: str, idf=None) -> Question:
         for t in lexical_tokens(norm):
             if len(t) == 2 and t not in keywords and not _ZH_QWORD.search(t):
                 keywords.setdefault(t, 0.3 * weight(t))
-        for w in word_tokens(norm):
+        for w in own:
             if len(w) >= 2 and is_name(w):   # 大连市 is met by 大连 too
                 short = w[:-1] if len(w) >= 3 and w[-1] in "市区省县镇" else ""
                 q.own_names.add(f"{w}|{short}" if short else w)

@@ -99,15 +99,15 @@ class ExtractiveReader:
         for i, hit in enumerate(hits):
             chunk_norm = fold(hit.text)
             title_norm = fold(hit.title or "")
+            # a place or body asked about (Xiamen, 沈阳) that the document's retrieved text never
+            # names makes it a weaker witness (it may still say 全市, "the city")
+            damp = [0.6 if any(not any(a in doc_norm[hit.source] for a in name.split("|"))
+                               for name in (q.names if group is q.translated else q.own_names)) else 1.0
+                    for group in groups]
             for s in split_sentences(hit.text):
                 norm = fold(s.text)
                 best = 0.0
-                for group in groups:
-                    names = q.names if group is q.translated else q.own_names
-                    # a place or body asked about (Xiamen, 沈阳) that the document's retrieved text
-                    # never names makes it a weaker witness (it may still say 全市, "the city")
-                    damp = 0.6 if any(not any(a in doc_norm[hit.source] for a in name.split("|"))
-                                      for name in names) else 1.0
+                for group, group_damp in zip(groups, damp):
                     got = 0.0
                     for kw, w in group.items():
                         alts = kw.split("|")
@@ -115,7 +115,7 @@ class ExtractiveReader:
                             got += w
                         elif any(a in title_norm or a in chunk_norm for a in alts):
                             got += 0.35 * w
-                    best = max(best, damp * got / (sum(group.values()) or 1.0))
+                    best = max(best, group_damp * got / (sum(group.values()) or 1.0))
                 out.append(_Sent(i, s.text, norm, best, 1.0 / (1 + i)))
         return out
 

@@ -110,15 +110,8 @@ class ChunkStore:
             self.collection.delete(ids=ids[i:i + 2000])
 
     # -- reads -------------------------------------------------------------------------------
-    def doc_state(self, doc_id: str) -> tuple[str | None, list[str]]:
-        """(content hash, chunk ids) of a stored document; (None, []) when absent."""
-        got = self.collection.get(where={"doc_id": doc_id}, include=["metadatas"])
-        if not got["ids"]:
-            return None, []
-        return got["metadatas"][0].get("doc_hash"), list(got["ids"])
-
     def doc_states(self, doc_ids: list[str]) -> dict[str, tuple[str | None, list[str]]]:
-        """`doc_state` for many documents in one query (absent ones are left out)."""
+        """(content hash, chunk ids) of each stored document, in one query (absent ones are left out)."""
         out: dict[str, tuple[str | None, list[str]]] = {}
         if not doc_ids:
             return out

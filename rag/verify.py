@@ -51,10 +51,15 @@ def citation_numbers(text: str) -> list[int]:
     """
     out: list[int] = []
     for m in _MARKER.finditer(text):
-        for n in re.split(r"\s*[,，、]\s*", m.group(1) or m.group(2)):
-            if int(n) not in out:
-                out.append(int(n))
+        for n in _marker_numbers(m):
+            if n not in out:
+                out.append(n)
     return out
+
+
+def _marker_numbers(m: re.Match) -> list[int]:
+    """[1, 2] / 【3】 -> [1, 2] / [3]"""
+    return [int(n) for n in re.split(r"\s*[,，、]\s*", m.group(1) or m.group(2))]
 
 
 def _evidence(hit: Hit) -> list[tuple[str, list[float]]]:
@@ -72,7 +77,7 @@ def verify_answer(answer: str, hits: list[Hit]) -> Verification:
     invalid: list[int] = []
 
     def fix_marker(m: re.Match) -> str:
-        nums = [int(n) for n in re.split(r"\s*[,，、]\s*", m.group(1) or m.group(2))]
+        nums = _marker_numbers(m)
         good = [n for n in nums if 1 <= n <= n_sources]
         invalid.extend(n for n in nums if n not in good and n not in invalid)
         return "".join(f" [{n}]" if i == 0 and m.group(0).startswith(" ") else f"[{n}]"
@@ -86,7 +91,7 @@ def verify_answer(answer: str, hits: list[Hit]) -> Verification:
         pieces.append(text[pos:sent.start])
         pos = sent.end
         body = _ENUMERATOR.sub(" ", _MARKER.sub(" ", sent.text))
-        cites = [n for n in citation_numbers(sent.text)]
+        cites = citation_numbers(sent.text)
         added: list[int] = []
         for q in find_quantities(body, words=True):
             holders = [n for n in range(1, n_sources + 1)

@@ -96,8 +96,8 @@ def build_app(assistant, *, upload_max_mb: float = 20.0, concurrency: int = 4) -
     def remove(source):
         if not source:
             return "Choose a document to remove.", *documents()
-        removed, missing = assistant.remove([source])
-        if source.split("#")[0] in {p.name for p in upload_dir.glob("*")} and not missing:
+        removed, _ = assistant.remove([source])
+        if removed:
             (upload_dir / source.split("#")[0]).unlink(missing_ok=True)
         msg = f"Removed {source}." if removed else f"{source} is not in the store."
         return msg, *documents()
