@@ -97,8 +97,8 @@ def build_app(assistant, *, upload_max_mb: float = 20.0, concurrency: int = 4) -
         if not source:
             return "Choose a document to remove.", *documents()
         removed, _ = assistant.remove([source])
-        if removed:
-            (upload_dir / source.split("#")[0]).unlink(missing_ok=True)
+        if removed and "#" not in source:   # one article of a JSONL file: the file's others stay
+            (upload_dir / source).unlink(missing_ok=True)
         msg = f"Removed {source}." if removed else f"{source} is not in the store."
         return msg, *documents()
 

@@ -93,3 +93,18 @@ def test_chat_through_a_configured_model(corpus_store, embedder):
     finally:
         demo.close()
         server.stop()
+
+
+def test_removing_one_jsonl_article_keeps_the_uploaded_file(client, served, tmp_path):
+    from gradio_client import handle_file
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "a", "text": "River Town gave 4 firms its award."}\n'
+                    '{"id": "b", "text": "Hill Town gave 6 firms its award."}\n', encoding="utf-8")
+    client.predict([handle_file(feed)], api_name="/ingest")
+    message, docs, _ = client.predict("feed.jsonl#a", api_name="/remove")
+    sources = [r[0] for r in docs["data"]]
+    assert "Removed" in message and "feed.jsonl#a" not in sources and "feed.jsonl#b" in sources
+    assert (served[1] / "uploads" / "feed.jsonl").exists()
+    message, docs, _ = client.predict("feed.jsonl", api_name="/remove")
+    assert not (served[1] / "uploads" / "feed.jsonl").exists()
