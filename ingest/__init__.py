@@ -1,9 +1,9 @@
-"""Ingestion pipeline: load -> clean -> chunk -> embed -> store.
+"""Files to stored chunks: load -> clean -> chunk -> embed -> store.
 
 Modules, in pipeline order: `loaders` (files, encodings via `encoding`, formats), `clean`
-(annotations, page chrome, teaser tails), `metadata` (title, date), `normalize` (the indexing
-form), `sentences` and `chunk`, `tokenize` (lexical tokens), `embed` (the embedding model),
-`pipeline` (incremental ingest into the store).
+(annotations, page chrome, teaser tails), `metadata` (title, date), `chunk` (sentence-aware
+chunks with stable ids), `pipeline` (incremental ingest into a vector store and a lexical
+index, both given to it).
 """
 
-from rag import _offline  # noqa: F401  (sets offline defaults before any HF import)
+from common import offline  # noqa: F401  (sets offline defaults before any HF import)

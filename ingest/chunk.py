@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from ingest.normalize import normalize
-from ingest.sentences import split_sentences
+from text.normalize import normalize
+from text.sentences import split_sentences
 
 __all__ = ["Chunk", "chunk_article", "doc_id_for", "content_hash", "TokenCounter"]
 

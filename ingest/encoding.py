@@ -10,7 +10,7 @@ import codecs
 
 import charset_normalizer
 
-from rag.errors import InputError
+from common.errors import InputError
 
 __all__ = ["decode_bytes"]
 

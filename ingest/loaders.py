@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
@@ -17,8 +17,8 @@ from typing import Iterator
 from ingest.clean import clean_text
 from ingest.encoding import decode_bytes
 from ingest.metadata import extract_date, extract_title
-from ingest.normalize import detect_language
-from rag.errors import InputError
+from text.normalize import detect_language
+from common.errors import InputError
 
 __all__ = ["Article", "Skip", "SUPPORTED", "discover", "load_file"]
 
@@ -33,7 +33,6 @@ class Article:
     date: str | None
     lang: str
     url: str | None = None
-    extra: dict = field(default_factory=dict)
     nbytes: int = 0          # bytes of input it was read from (for progress)
 
 
@@ -104,7 +103,7 @@ def load_file(path: Path, source: str, max_bytes: int) -> Iterator[Article | Ski
 
 
 def make_article(source: str, text: str, *, title: str | None = None, date: str | None = None,
-                 url: str | None = None, extra: dict | None = None) -> Article | None:
+                 url: str | None = None) -> Article | None:
     cleaned = clean_text(text)
     if not cleaned.strip():
         return None
@@ -115,7 +114,6 @@ def make_article(source: str, text: str, *, title: str | None = None, date: str 
         date=date or extract_date(cleaned),
         lang=detect_language(cleaned),
         url=url,
-        extra=extra or {},
     )
 
 
@@ -160,7 +158,6 @@ def _load_jsonl(path: Path, source: str) -> Iterator[Article | Skip]:
                 title=obj.get("title") if isinstance(obj.get("title"), str) else None,
                 date=str(date) if date else None,
                 url=obj.get("url") if isinstance(obj.get("url"), str) else None,
-                extra={"origin": obj["source"]} if isinstance(obj.get("source"), str) else None,
             )
             if article is None:
                 yield Skip(where, "no article text left after cleaning")

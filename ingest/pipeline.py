@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import sys
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.chunk import Chunk, chunk_article, content_hash, doc_id_for
 from ingest.loaders import Article, Skip, discover, load_file
-from rag.lexical import LexicalIndex
-from rag.store import FORMAT_VERSION, ChunkStore
+from store.chroma import FORMAT_VERSION
+from store.protocols import Embedder, LexicalIndex, VectorStore
+from store.schema import ChunkMeta
 
 __all__ = ["IngestReport", "ingest_paths", "remove_sources"]
 
@@ -56,11 +57,11 @@ class _Batch:
     Writes keep their order; at most `_IN_FLIGHT` batches are held in memory.
     """
 
-    def __init__(self, store: ChunkStore, lexical: LexicalIndex, embedder, report: IngestReport):
+    def __init__(self, store: VectorStore, lexical: LexicalIndex, embedder: Embedder, report: IngestReport):
         from concurrent.futures import ThreadPoolExecutor
 
         self.store, self.lexical, self.embedder, self.report = store, lexical, embedder, report
-        self.chunks: list[tuple[Chunk, dict]] = []
+        self.chunks: list[tuple[Chunk, ChunkMeta]] = []
         self.stale: list[str] = []
         self.removed: list[str] = []
         self._embedding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-embed")
@@ -68,7 +69,7 @@ class _Batch:
                                            initializer=_lower_priority)
         self._in_flight: deque = deque()
 
-    def add(self, chunks: list[Chunk], meta: dict, old_ids: list[str]) -> None:
+    def add(self, chunks: list[Chunk], meta: ChunkMeta, old_ids: list[str]) -> None:
         self.chunks.extend((c, meta) for c in chunks)
         new = {c.id for c in chunks}
         self.stale.extend(i for i in old_ids if i not in new)
@@ -86,10 +87,10 @@ class _Batch:
         while self._in_flight and (wait or len(self._in_flight) >= _IN_FLIGHT):
             self._in_flight.popleft().result()  # re-raises a failed embed or write here
 
-    def _write(self, items: list[tuple[Chunk, dict]], vectors, stale: list[str]) -> None:
+    def _write(self, items: list[tuple[Chunk, ChunkMeta]], vectors, stale: list[str]) -> None:
         if items:
             self.store.upsert([c.id for c, _ in items], [c.text for c, _ in items], vectors.result(),
-                              [{**m, "chunk_index": c.index, "start": c.start} for c, m in items])
+                              [replace(m, chunk_index=c.index, start=c.start) for c, m in items])
             self.lexical.stage({c.id: c.norm for c, _ in items})
             self.report.chunks_added += len(items)
         if stale:
@@ -111,7 +112,7 @@ class _Batch:
         return len(self.chunks)
 
 
-def ingest_paths(paths, store: ChunkStore, lexical: LexicalIndex, embedder, *, chunk_tokens: int,
+def ingest_paths(paths, store: VectorStore, lexical: LexicalIndex, embedder: Embedder, *, chunk_tokens: int,
                  max_file_mb: float, progress: bool = True, log=None) -> IngestReport:
     """Ingest files and directories. Raises InputError only for a path that does not exist."""
     log = log or (lambda msg: print(msg, file=sys.stderr))
@@ -127,10 +128,6 @@ def ingest_paths(paths, store: ChunkStore, lexical: LexicalIndex, embedder, *, c
                file=sys.stderr, dynamic_ncols=True, disable=not progress, delay=1.0, leave=False)
     seen_sources: set[str] = set()
     waiting: list[Article] = []
-    # the encoder thread needs the interpreter lock between its native calls; a short switch
-    # interval hands it over quickly instead of letting tokenising threads hold it for 5 ms
-    switch = sys.getswitchinterval()
-    sys.setswitchinterval(min(switch, 0.0005))
     try:
         for (path, source), size in zip(files, sizes):
             done = 0
@@ -164,7 +161,6 @@ def ingest_paths(paths, store: ChunkStore, lexical: LexicalIndex, embedder, *, c
     finally:
         batch.close()
         bar.close()
-        sys.setswitchinterval(switch)
         if batch.removed or report.chunks_added:
             lexical.commit(batch.removed, store.bump_generation())
     return report
@@ -190,7 +186,7 @@ def _size(path) -> int:
         return 0
 
 
-def _ingest_articles(articles: list[Article], store: ChunkStore, batch: _Batch, embedder, budget: int,
+def _ingest_articles(articles: list[Article], store: VectorStore, batch: _Batch, embedder: Embedder, budget: int,
                      report: IngestReport) -> None:
     """Chunk and queue new or changed documents; skip unchanged ones (one lookup for all)."""
     if not articles:
@@ -205,14 +201,13 @@ def _ingest_articles(articles: list[Article], store: ChunkStore, batch: _Batch, 
             report.unchanged.append(a.source)
             continue
         chunks = chunk_article(a.text, a.source, budget, embedder.count_tokens)
-        meta = {"source": a.source, "file": a.source.split("#", 1)[0], "doc_id": doc_id,
-                "title": a.title, "date": a.date or "", "lang": a.lang, "url": a.url or "",
-                "doc_hash": digest}
+        meta = ChunkMeta(source=a.source, doc_id=doc_id, doc_hash=digest, title=a.title, date=a.date,
+                         lang=a.lang, url=a.url)
         batch.add(chunks, meta, old_ids)
         report.ingested.append(a.source)
 
 
-def remove_sources(sources, store: ChunkStore, lexical: LexicalIndex) -> tuple[list[str], list[str]]:
+def remove_sources(sources, store: VectorStore, lexical: LexicalIndex) -> tuple[list[str], list[str]]:
     """Delete documents by source (a JSONL file's name removes all its articles).
 
     Returns (removed sources, sources not found)."""

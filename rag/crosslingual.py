@@ -7,7 +7,11 @@ dictionary translations, at a lower weight than the question's own words:
   ("standardization" -> 标准化), and romanised names looked up by pinyin ("Xiamen" -> 厦门,
   "Huli" -> 湖里区). Candidates are ranked by jieba's word frequency; a few are kept.
 - Chinese -> English: each jieba word's first glosses ("市长" -> mayor).
-The dictionary is parsed once per process, on the first question that needs it.
+The dictionary is parsed once per process, on the first question that needs it, and the
+parsed tables are cached in `Settings.cache_dir` (RAG_CACHE_DIR).
+
+    d = Dictionary(cache_dir)
+    d.translate_en_terms(["mayor"])    # ['市长', ...]
 """
 
 from __future__ import annotations
@@ -21,14 +25,11 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.normalize import CJK_RE
-from ingest.tokenize import STOP_WORDS, lexical_tokens, stem, word_tokens
+from text.normalize import CJK_RE
+from text.tokenize import STOP_WORDS, lexical_tokens, stem, word_tokens
 
-__all__ = ["expand_query", "english_words", "translate_en_terms", "translate_en_groups", "translate_zh_words",
-           "translate_en_named", "is_name",
-           "TRANSLATION_WEIGHT"]
+__all__ = ["Dictionary", "english_words"]
 
-TRANSLATION_WEIGHT = 0.5
 _PER_KEY = 5
 _CACHE_VERSION = 9
 _LOCK = threading.Lock()
@@ -64,26 +65,28 @@ def _clean_gloss(gloss: str) -> str:
 Tables = tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]], frozenset[str]]
 
 
-@lru_cache(maxsize=1)
-def _tables() -> Tables:
+@lru_cache(maxsize=4)
+def _tables(cache_dir: Path | None) -> Tables:
     """(english phrase -> chinese words, pinyin -> chinese words, chinese word -> english words,
-    chinese proper names).
+    chinese proper names), once per process and cache directory.
 
-    Parsing the dictionary takes seconds, so the tables are cached in the user's cache
-    directory, keyed by the dictionary file's size and time."""
+    Parsing the dictionary takes seconds, so the tables are cached in `cache_dir` (None: not
+    cached on disk), keyed by the dictionary file's size and time."""
     path = _dictionary_path()
     if path is None:
         return {}, {}, {}, frozenset()
     st = path.stat()
-    cache_dir = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-news"
-    cache = cache_dir / f"cedict-{_CACHE_VERSION}-{st.st_size}-{int(st.st_mtime)}.pickle"
+    cache = cache_dir / f"cedict-{_CACHE_VERSION}-{st.st_size}-{int(st.st_mtime)}.pickle" if cache_dir else None
     with _LOCK:
         try:
-            with cache.open("rb") as fh:
-                return pickle.load(fh)
+            if cache is not None:
+                with cache.open("rb") as fh:
+                    return pickle.load(fh)
         except (OSError, pickle.UnpicklingError, EOFError):
             pass
         tables = _build_tables(path)
+        if cache is None:
+            return tables
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)
             tmp = cache.with_suffix(f".{os.getpid()}.tmp")
@@ -153,74 +156,79 @@ def english_words(norm: str) -> list[str]:
     return out
 
 
-def translate_en_terms(words: list[str]) -> list[str]:
-    """Chinese words for a list of English words (greedy longest phrase first).
+class Dictionary:
+    """CC-CEDICT lookups in both directions; the tables load on first use."""
 
-    >>> "市长" in translate_en_terms(["mayor"])
-    True
-    """
-    return [w for group in translate_en_groups(words) for w in group]
+    def __init__(self, cache_dir: Path | None = None):
+        self.cache_dir = Path(cache_dir) if cache_dir else None
 
+    @property
+    def tables(self) -> Tables:
+        return _tables(self.cache_dir)
 
-def translate_en_groups(words: list[str]) -> list[list[str]]:
-    """One list of Chinese alternatives per English phrase found in `words`."""
-    return [alts for alts, _ in translate_en_named(words)]
+    def translate_en_terms(self, words: list[str]) -> list[str]:
+        """Chinese words for a list of English words (greedy longest phrase first).
 
+        >>> "市长" in Dictionary().translate_en_terms(["mayor"])
+        True
+        """
+        return [w for group in self.translate_en_groups(words) for w in group]
 
-def translate_en_named(words: list[str]) -> list[tuple[list[str], str]]:
-    """Like `translate_en_groups`, with the English word when the phrase is a romanised name
-    ('Xiamen' -> ['厦门', '厦门市'], 'xiamen'), else ''."""
-    en2zh, py2zh, _, _ = _tables()
-    out: list[tuple[list[str], str]] = []
-    stems = [stem(w) for w in words]
-    i = 0
-    while i < len(stems):
-        for n in (3, 2, 1):
-            if i + n > len(stems):
-                continue
-            key = " ".join(stems[i:i + n])
-            if all(w in STOP_WORDS for w in key.split()):
-                continue
-            romanised = py2zh.get(words[i].lower()) if n == 1 else None
-            found = en2zh.get(key)
-            if romanised:
-                found = list(dict.fromkeys([*romanised, *(found or [])]))
-            if found:
-                out.append((list(found), words[i].lower() if romanised else ""))
-                i += n
-                break
+    def translate_en_groups(self, words: list[str]) -> list[list[str]]:
+        """One list of Chinese alternatives per English phrase found in `words`."""
+        return [alts for alts, _ in self.translate_en_named(words)]
+
+    def translate_en_named(self, words: list[str]) -> list[tuple[list[str], str]]:
+        """Like `translate_en_groups`, with the English word when the phrase is a romanised name
+        ('Xiamen' -> ['厦门', '厦门市'], 'xiamen'), else ''."""
+        en2zh, py2zh, _, _ = self.tables
+        out: list[tuple[list[str], str]] = []
+        stems = [stem(w) for w in words]
+        i = 0
+        while i < len(stems):
+            for n in (3, 2, 1):
+                if i + n > len(stems):
+                    continue
+                key = " ".join(stems[i:i + n])
+                if all(w in STOP_WORDS for w in key.split()):
+                    continue
+                romanised = py2zh.get(words[i].lower()) if n == 1 else None
+                found = en2zh.get(key)
+                if romanised:
+                    found = list(dict.fromkeys([*romanised, *(found or [])]))
+                if found:
+                    out.append((list(found), words[i].lower() if romanised else ""))
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
+
+    def translate_zh_words(self, words: list[str]) -> dict[str, list[str]]:
+        """English words (stemmed) for each Chinese word the dictionary knows.
+
+        >>> Dictionary().translate_zh_words(["市长"])["市长"][0]
+        'mayor'
+        """
+        _, _, zh2en, _ = self.tables
+        return {w: zh2en[w] for w in dict.fromkeys(words) if zh2en.get(w)}
+
+    def is_name(self, word: str) -> bool:
+        """Whether a Chinese word is a proper name in the dictionary (a place, person, body)."""
+        return word in self.tables[3]
+
+    def expand_query(self, norm: str) -> list[str]:
+        """Extra lexical tokens for a normalised question: translations of its words."""
+        extra: list[str] = []
+        if CJK_RE.search(norm):
+            _, _, zh2en, _ = self.tables
+            for w in word_tokens(norm):
+                extra.extend(zh2en.get(w, []))
+            latin = english_words(norm)
+            extra.extend(lexical_tokens(" ".join(self.translate_en_terms(latin))) if latin else [])
         else:
-            i += 1
-    return out
-
-
-def translate_zh_words(words: list[str]) -> dict[str, list[str]]:
-    """English words (stemmed) for each Chinese word the dictionary knows.
-
-    >>> translate_zh_words(["市长"])["市长"][0]
-    'mayor'
-    """
-    _, _, zh2en, _ = _tables()
-    return {w: zh2en[w] for w in dict.fromkeys(words) if zh2en.get(w)}
-
-
-def is_name(word: str) -> bool:
-    """Whether a Chinese word is a proper name in the dictionary (a place, person, body)."""
-    return word in _tables()[3]
-
-
-def expand_query(norm: str) -> tuple[list[str], dict[str, float]]:
-    """Extra lexical tokens for a normalised question, and their weights."""
-    extra: list[str] = []
-    if CJK_RE.search(norm):
-        _, _, zh2en, _ = _tables()
-        for w in word_tokens(norm):
-            extra.extend(zh2en.get(w, []))
-        latin = english_words(norm)
-        extra.extend(lexical_tokens(" ".join(translate_en_terms(latin))) if latin else [])
-    else:
-        for zh in translate_en_terms(english_words(norm)):
-            extra.extend(lexical_tokens(zh))
-    own = set(lexical_tokens(norm))
-    extra = [t for t in dict.fromkeys(extra) if t not in own]
-    return extra, {t: TRANSLATION_WEIGHT for t in extra}
+            for zh in self.translate_en_terms(english_words(norm)):
+                extra.extend(lexical_tokens(zh))
+        own = set(lexical_tokens(norm))
+        extra = [t for t in dict.fromkeys(extra) if t not in own]
+        return extra

@@ -19,9 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-from ingest.normalize import normalize
-from rag.errors import InputError
-from rag.numbers import same_value, values_in
+from text.normalize import normalize
+from common.errors import InputError
+from text.numbers import same_value, values_in
 
 __all__ = ["load_questions", "score_answer", "run_eval"]
 

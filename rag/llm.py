@@ -1,4 +1,4 @@
-"""Language-model backends behind one seam: `Backend.stream(messages)` yields text.
+"""Language-model clients behind one seam: `ModelClient.stream(messages)` yields text.
 
     openai   any OpenAI-compatible chat-completions endpoint (hosted APIs, vLLM, llama.cpp
              server, LM Studio), through llama-index's OpenAILike client
@@ -10,19 +10,20 @@ Faults are bounded and named: each attempt waits at most `timeout` seconds for t
 (and the whole reply may take at most `timeout * 4`); a refused connection, a timeout or an
 HTTP 5xx before any text arrived is retried `retries` times with a short pause; everything
 else becomes one `LLMError` line that names the backend, the address and what to do. The API
-key comes from the caller or `RAG_LLM_API_KEY`; it is never logged, printed or stored.
+key comes from the settings (`RAG_LLM_API_KEY`) or the caller; it is never logged, printed or
+stored. The client library (or a local model) is set up on the first question, not before.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
-from typing import Iterator
+from functools import cached_property
+from typing import Callable, Iterator
 
-from rag.errors import ConfigError, RagError
+from common.errors import ConfigError, RagError
 
-__all__ = ["Backend", "LLMError", "make_backend", "BACKENDS"]
+__all__ = ["ModelClient", "LLMError", "make_client", "BACKENDS"]
 
 BACKENDS = ("extractive", "openai", "ollama", "transformers")
 _DEFAULT_URL = {"openai": "http://127.0.0.1:8000/v1", "ollama": "http://127.0.0.1:11434"}
@@ -38,24 +39,29 @@ class LLMError(RagError):
 
 
 @dataclass
-class Backend:
+class ModelClient:
     name: str
     base_url: str
     model: str
     timeout: float
     retries: int
-    _llm: object = field(default=None, repr=False)
+    connect: Callable[[], object] = field(repr=False)   # builds the llama-index LLM (or local model)
+
+    @cached_property
+    def _llm(self):
+        return self.connect()
 
     def stream(self, messages: list[dict]) -> Iterator[str]:
         """Yield the reply's text as it arrives; raise LLMError on any fault."""
         from llama_index.core.llms import ChatMessage
 
         chat = [ChatMessage(role=m["role"], content=m["content"]) for m in messages]
+        llm = self._llm   # a model that cannot be set up is a ConfigError, not a fault to retry
         deadline = time.monotonic() + self.timeout * 4
         for attempt in range(self.retries + 1):
             sent_any = False
             try:
-                for part in self._llm.stream_chat(chat):
+                for part in llm.stream_chat(chat):
                     delta = part.delta or ""
                     if time.monotonic() > deadline:
                         raise LLMError(f"{self.name} at {self.base_url} took longer than {self.timeout * 4:.0f} s "
@@ -102,9 +108,9 @@ class Backend:
                         hint="check that RAG_LLM_BASE_URL points at the right kind of server (--llm openai|ollama)")
 
 
-def make_backend(name: str, *, base_url: str = "", model: str = "", api_key: str | None = None,
-                 timeout: float = 30.0, retries: int = 1) -> Backend | None:
-    """The backend for a name, or None for the extractive reader."""
+def make_client(name: str, *, base_url: str = "", model: str = "", api_key: str = "",
+                timeout: float = 30.0, retries: int = 1) -> ModelClient | None:
+    """The client for a backend name, or None for the extractive reader."""
     name = (name or "extractive").strip().lower()
     if name == "extractive":
         return None
@@ -114,38 +120,39 @@ def make_backend(name: str, *, base_url: str = "", model: str = "", api_key: str
         raise ConfigError(f"the {name} backend needs a model name",
                           hint="set RAG_LLM_MODEL or pass --llm-model (e.g. qwen2.5:7b-instruct)")
     if name == "transformers":
-        return Backend(name=name, base_url=model, model=model, timeout=timeout, retries=0,
-                       _llm=_LocalCausalLM(model, timeout))
-    url = (base_url or _DEFAULT_URL[name]).rstrip("/")
-    key = api_key if api_key is not None else os.environ.get("RAG_LLM_API_KEY", "")
-    if name == "openai":
-        from llama_index.llms.openai_like import OpenAILike
+        from pathlib import Path
 
-        llm = OpenAILike(model=model, api_base=url, api_key=key or "none", is_chat_model=True,
-                         context_window=32768, max_tokens=512, temperature=0.0, timeout=timeout,
-                         max_retries=0, reuse_client=True)
-    else:
+        if not Path(model).expanduser().is_dir():
+            raise ConfigError(f"the transformers backend needs a model directory; {model!r} is not one",
+                              hint="set RAG_LLM_MODEL to a directory with config.json, weights and tokenizer")
+        return ModelClient(name=name, base_url=model, model=model, timeout=timeout, retries=0,
+                           connect=lambda: _LocalCausalLM(model, timeout))
+    url = (base_url or _DEFAULT_URL[name]).rstrip("/")
+
+    def connect():
+        if name == "openai":
+            from llama_index.llms.openai_like import OpenAILike
+
+            return OpenAILike(model=model, api_base=url, api_key=api_key or "none", is_chat_model=True,
+                              context_window=32768, max_tokens=512, temperature=0.0, timeout=timeout,
+                              max_retries=0, reuse_client=True)
         from llama_index.llms.ollama import Ollama
 
-        headers = {"Authorization": f"Bearer {key}"} if key else None
-        llm = Ollama(model=model, base_url=url, request_timeout=timeout, temperature=0.0,
-                     context_window=32768, headers=headers)
-    return Backend(name=name, base_url=url, model=model, timeout=timeout, retries=retries, _llm=llm)
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else None
+        return Ollama(model=model, base_url=url, request_timeout=timeout, temperature=0.0,
+                      context_window=32768, headers=headers)
+
+    return ModelClient(name=name, base_url=url, model=model, timeout=timeout, retries=retries, connect=connect)
 
 
 class _LocalCausalLM:
     """A causal LM from a local directory, streaming through transformers' TextIteratorStreamer.
 
-    It offers the one method `Backend.stream` uses, `stream_chat`, yielding objects with `.delta`."""
+    It offers the one method `ModelClient.stream` uses, `stream_chat`, yielding objects with `.delta`."""
 
     MAX_NEW_TOKENS = 384
 
     def __init__(self, path: str, timeout: float):
-        from pathlib import Path
-
-        if not Path(path).expanduser().is_dir():
-            raise ConfigError(f"the transformers backend needs a model directory; {path!r} is not one",
-                              hint="set RAG_LLM_MODEL to a directory with config.json, weights and tokenizer")
         try:
             import transformers
             from transformers import AutoModelForCausalLM, AutoTokenizer

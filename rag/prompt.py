@@ -72,7 +72,7 @@ def is_instruction(sentence: str) -> bool:
 
 
 def _sanitize(text: str) -> str:
-    from ingest.sentences import split_sentences
+    from text.sentences import split_sentences
 
     text = _TAG.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
     out, pos = [], 0

@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.normalize import has_cjk, is_traditional, normalize
-from ingest.tokenize import STOP_WORDS, lexical_tokens, stem, word_tokens
-from rag.crosslingual import english_words, is_name, translate_en_named, translate_en_terms, translate_zh_words
-from rag.numbers import CLASSIFIERS
+from text.normalize import has_cjk, is_traditional, normalize
+from text.tokenize import STOP_WORDS, lexical_tokens, stem, word_tokens
+from rag.crosslingual import Dictionary, english_words
+from text.numbers import CLASSIFIERS
 
-__all__ = ["Question", "analyze", "EN_COUNT_CLASSIFIERS"]
+__all__ = ["Question", "Terms", "analyze", "EN_COUNT_CLASSIFIERS"]
+
+# A term and its alternatives, any of which meets it ("大连市" is met by "大连" too), with weights.
+Terms = dict[tuple[str, ...], float]
 
 # English count nouns -> the Chinese classifiers they are counted with.
 EN_COUNT_CLASSIFIERS = {
@@ -49,10 +52,10 @@ class Question:
     year_only: bool = False
     wants_total: bool = False
     focus: list[str] = field(default_factory=list)       # terms that must be near the answer
-    keywords: dict[str, float] = field(default_factory=dict)  # term -> weight, the question's own terms
-    translated: dict[str, float] = field(default_factory=dict)  # dictionary translations of them
-    names: set[str] = field(default_factory=set)      # translated terms that are proper names: a passage must have them
-    own_names: set[str] = field(default_factory=set)  # the question's own proper names ("大连|大连市")
+    keywords: Terms = field(default_factory=dict)        # the question's own terms (one alternative each)
+    translated: Terms = field(default_factory=dict)      # dictionary translations of them
+    names: set[tuple[str, ...]] = field(default_factory=set)      # translated proper names: a passage must have them
+    own_names: set[tuple[str, ...]] = field(default_factory=set)  # the question's own proper names (大连市, 大连)
 
 
 def _kind_zh(q: str) -> str:
@@ -119,8 +122,10 @@ def _focus_en(q: str) -> tuple[list[str], str]:
     return [w for w in words if w not in STOP_WORDS], noun if m.group(1) == "many" else ""
 
 
-def analyze(question: str, idf=None) -> Question:
-    """Analyse a question; `idf(term) -> float` weights keywords (defaults to 1)."""
+def analyze(question: str, idf=None, dictionary: Dictionary | None = None) -> Question:
+    """Analyse a question; `idf(term) -> float` weights keywords (defaults to 1), and the
+    dictionary translates them for passages in the other language."""
+    dictionary = dictionary or Dictionary()
     norm = normalize(question)
     lang = "zh" if has_cjk(norm) else "en"
     kind = _kind_zh(norm) if lang == "zh" else _kind_en(norm)
@@ -145,12 +150,12 @@ def analyze(question: str, idf=None) -> Question:
     keywords: dict[str, float] = {w: weight(w) for w in own}
     if lang == "en":
         # Chinese equivalents, for English questions about Chinese articles
-        for alts, name in translate_en_named(english_words(norm)):
+        for alts, name in dictionary.translate_en_named(english_words(norm)):
             # one term per English phrase, met by any of its translations
-            q.translated.setdefault("|".join(alts), weight(alts[0]))
+            q.translated.setdefault(tuple(alts), weight(alts[0]))
             if name and re.search(rf"\b{name[0].upper()}{re.escape(name[1:])}\b", question):
-                q.names.add("|".join(alts))   # capitalised in the question: a place or person
-        focus_zh = translate_en_terms(q.focus)
+                q.names.add(tuple(alts))   # capitalised in the question: a place or person
+        focus_zh = dictionary.translate_en_terms(q.focus)
         q.focus = q.focus + [t for t in focus_zh if t not in q.focus]
     else:
         # unknown names: jieba may split them, bigrams still match
@@ -158,16 +163,16 @@ def analyze(question: str, idf=None) -> Question:
             if len(t) == 2 and t not in keywords and not _ZH_QWORD.search(t):
                 keywords.setdefault(t, 0.3 * weight(t))
         for w in own:
-            if len(w) >= 2 and is_name(w):   # 大连市 is met by 大连 too
+            if len(w) >= 2 and dictionary.is_name(w):   # 大连市 is met by 大连 too
                 short = w[:-1] if len(w) >= 3 and w[-1] in "市区省县镇" else ""
-                q.own_names.add(f"{w}|{short}" if short else w)
+                q.own_names.add((w, short) if short else (w,))
         # English equivalents, for Chinese questions about English articles
-        for w, alts in translate_zh_words(list(keywords)).items():
+        for w, alts in dictionary.translate_zh_words(list(keywords)).items():
             if has_cjk(w) and len(w) >= 2:  # single characters translate to noise (家 -> home)
-                q.translated.setdefault("|".join(alts), keywords[w])
-                if is_name(w) and keywords[w] >= weight(w):   # a whole word, not a bigram
-                    q.names.add("|".join(alts))
-        english_focus = [e for alts in translate_zh_words(q.focus).values() for e in alts]
+                q.translated.setdefault(tuple(alts), keywords[w])
+                if dictionary.is_name(w) and keywords[w] >= weight(w):   # a whole word, not a bigram
+                    q.names.add(tuple(alts))
+        english_focus = [e for alts in dictionary.translate_zh_words(q.focus).values() for e in alts]
         q.focus = q.focus + [e for e in english_focus if e not in q.focus]
-    q.keywords = {k: v for k, v in keywords.items() if v > 0}
+    q.keywords = {(k,): v for k, v in keywords.items() if v > 0}
     return q

@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass
 
-from ingest.normalize import fold, has_cjk, to_simplified, to_traditional
-from ingest.sentences import split_sentences
-from ingest.tokenize import STOP_WORDS
-from rag.numbers import CURRENCY, Quantity, find_quantities, format_value_en
-from rag.question import Question
-from rag.types import Hit
+from text.normalize import fold, has_cjk, to_simplified, to_traditional
+from text.sentences import split_sentences
+from text.tokenize import STOP_WORDS
+from text.numbers import CURRENCY, Quantity, find_quantities, format_value_en
+from rag.question import Question, Terms
+from rag.types import Hit, Reading
 
-__all__ = ["Reader", "Reading", "ExtractiveReader", "ABSTAIN_TEXT", "says_not_found"]
+__all__ = ["ExtractiveReader", "ABSTAIN_TEXT", "says_not_found"]
 
 ABSTAIN_TEXT = {
     "en": "The articles do not contain the answer to this question.",
@@ -60,18 +59,6 @@ _EN_PERSON = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2})\b(?!\s(?:Co\b|Gr
 
 
 @dataclass
-class Reading:
-    answer: str
-    abstained: bool
-    quotes: list[tuple[int, str]] = field(default_factory=list)   # (hit index, quoted sentence)
-    confidence: float = 0.0
-
-
-class Reader(Protocol):
-    def read(self, question: Question, hits: list[Hit]) -> Reading: ...
-
-
-@dataclass
 class _Sent:
     hit: int
     text: str       # original
@@ -101,7 +88,7 @@ class ExtractiveReader:
             title_norm = fold(hit.title or "")
             # a place or body asked about (Xiamen, 沈阳) that the document's retrieved text never
             # names makes it a weaker witness (it may still say 全市, "the city")
-            damp = [0.6 if any(not any(a in doc_norm[hit.source] for a in name.split("|"))
+            damp = [0.6 if any(not any(a in doc_norm[hit.source] for a in name)
                                for name in (q.names if group is q.translated else q.own_names)) else 1.0
                     for group in groups]
             for s in split_sentences(hit.text):
@@ -109,8 +96,7 @@ class ExtractiveReader:
                 best = 0.0
                 for group, group_damp in zip(groups, damp):
                     got = 0.0
-                    for kw, w in group.items():
-                        alts = kw.split("|")
+                    for alts, w in group.items():
                         if any(a in norm for a in alts):
                             got += w
                         elif any(a in title_norm or a in chunk_norm for a in alts):
@@ -145,9 +131,9 @@ class ExtractiveReader:
         scale = 14.0 if has_cjk(norm) else 45.0
         seg_a, seg_b = self._segment(norm, start, end)
         score = 0.0
-        for kw, w in self._terms(q, norm).items():
+        for alts, w in self._terms(q, norm).items():
             best = 0.0
-            for m in re.finditer("|".join(re.escape(a) for a in kw.split("|")), norm):
+            for m in re.finditer("|".join(re.escape(a) for a in alts), norm):
                 d = start - m.end() if m.end() <= start else (m.start() - end if m.start() >= end else 0)
                 inside = seg_a <= m.start() and m.end() <= seg_b
                 decay = math.exp(-max(d, 0) / scale)
@@ -195,7 +181,7 @@ class ExtractiveReader:
         return best
 
     @staticmethod
-    def _terms(q: Question, norm: str) -> dict[str, float]:
+    def _terms(q: Question, norm: str) -> Terms:
         """The question's terms to look for in a sentence: its translations when the sentence
         is in the other language (an English question on a Chinese sentence or the reverse)."""
         other = has_cjk(norm) if q.lang == "en" else not has_cjk(norm)
@@ -352,8 +338,7 @@ class ExtractiveReader:
         return to_traditional(text) if q.traditional else to_simplified(text)
 
     def _done(self, q: Question, hits: list[Hit], s: _Sent, answer: str, score: float) -> Reading:
-        return Reading(answer=f"{answer} [1]", abstained=False, quotes=[(s.hit, s.text)],
-                       confidence=round(score, 3))
+        return Reading(answer=f"{answer} [1]", abstained=False, quotes=[(s.hit, s.text)])
 
     @staticmethod
     def _abstain(q: Question) -> Reading:

@@ -8,26 +8,20 @@ characters to [UNK]) gets little, so its noise cannot push out the lexical match
 
 from __future__ import annotations
 
-from typing import Protocol
-
-from ingest.normalize import normalize
-from ingest.tokenize import lexical_tokens
-from rag.crosslingual import expand_query
-from rag.lexical import LexicalIndex
-from rag.store import ChunkStore, StoredChunk
+from rag.crosslingual import Dictionary
 from rag.types import Hit
+from store.protocols import Embedder, LexicalIndex, VectorStore
+from store.schema import StoredChunk
+from text.normalize import normalize
+from text.tokenize import lexical_tokens
 
-__all__ = ["Retriever", "HybridRetriever", "rrf", "TRANSLATED_WEIGHT"]
+__all__ = ["HybridRetriever", "rrf", "TRANSLATED_WEIGHT"]
 
 TRANSLATED_WEIGHT = 0.8
 
 
 def _other_language_seats(k: int) -> int:
     return 0 if k < 3 else 1 if k < 8 else 2
-
-
-class Retriever(Protocol):
-    def search(self, question: str, k: int) -> list[Hit]: ...
 
 
 def rrf(rankings: list[tuple[list[str], float]], k: int = 60) -> dict[str, float]:
@@ -44,10 +38,14 @@ def rrf(rankings: list[tuple[list[str], float]], k: int = 60) -> dict[str, float
 
 
 class HybridRetriever:
-    def __init__(self, store: ChunkStore, lexical: LexicalIndex, embedder, candidates: int = 40, rrf_k: int = 60):
+    """A `rag.protocols.Retriever`: dense, lexical and translated lists, fused."""
+
+    def __init__(self, store: VectorStore, lexical: LexicalIndex, embedder: Embedder,
+                 dictionary: Dictionary | None = None, candidates: int = 40, rrf_k: int = 60):
         self.store = store
         self.lexical = lexical
         self.embedder = embedder
+        self.dictionary = dictionary or Dictionary()
         self.candidates = candidates
         self.rrf_k = rrf_k
 
@@ -59,7 +57,7 @@ class HybridRetriever:
         lexical = self.lexical.search(lexical_tokens(norm), self.candidates)
         # dictionary translations rank on their own list, so articles in the other language
         # are not drowned by partial matches in the question's language
-        extra, _ = expand_query(norm)
+        extra = self.dictionary.expand_query(norm)
         translated = self.lexical.search(extra, self.candidates) if extra else []
         dense_weight = self.embedder.known_token_ratio(norm)
         fused = rrf([([c.id for c, _ in dense], dense_weight), ([cid for cid, _ in lexical], 1.0),
@@ -83,8 +81,7 @@ class HybridRetriever:
             if c is None:  # the lexical cache named a chunk Chroma no longer has
                 continue
             m = c.meta
-            hits.append(Hit(chunk_id=cid, source=m.get("source", ""), title=m.get("title", ""),
-                            date=m.get("date") or None, text=c.text, score=round(fused[cid], 6),
-                            lang=m.get("lang", ""), dense_rank=dense_rank.get(cid),
+            hits.append(Hit(chunk_id=cid, source=m.source, title=m.title, date=m.date, text=c.text,
+                            score=round(fused[cid], 6), lang=m.lang, dense_rank=dense_rank.get(cid),
                             lexical_rank=lex_rank.get(cid)))
         return hits

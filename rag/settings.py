@@ -1,110 +1,104 @@
-"""One settings object: defaults, then `RAG_*` environment variables, then explicit overrides.
+"""One settings object: defaults, then `RAG_*` environment variables, then explicit arguments.
 
-    Settings.load(top_k=8)  # env RAG_TOP_K is ignored here because the argument wins
+    Settings.load(top_k=8)   # RAG_TOP_K is ignored here because the argument wins
+
+Every variable the project reads is a field here (the API key and the UI password as secrets
+that never print). A wrong value or an unknown name is a one-line `ConfigError` that names the
+setting and what it accepts.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Literal
 
-from rag.errors import ConfigError
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "BUNDLED_MODEL", "BUNDLED_CORPUS"]
+from common.errors import ConfigError
+from store.embed import BUNDLED_MODEL
 
-BUNDLED_MODEL = "all-MiniLM-L6-v2"
-BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "data"
+__all__ = ["Settings", "BUNDLED_MODEL", "LLM_BACKENDS", "default_cache_dir"]
+
+LLM_BACKENDS = ("extractive", "openai", "ollama", "transformers")
 
 
-@dataclass(frozen=True)
-class Settings:
-    store: Path = Path(".rag")              # RAG_STORE
-    embed_model: str = BUNDLED_MODEL        # RAG_EMBED_MODEL: a sentence-transformers name or path
-    embed_batch_size: int = 64              # RAG_EMBED_BATCH_SIZE
-    chunk_tokens: int = 200                 # RAG_CHUNK_TOKENS: embedding-model tokens per chunk
-    top_k: int = 5                          # RAG_TOP_K: passages given to the reader
-    candidates: int = 40                    # RAG_CANDIDATES: per retriever, before fusion
-    rrf_k: int = 60                         # RAG_RRF_K: reciprocal-rank-fusion constant
-    max_file_mb: float = 50.0               # RAG_MAX_FILE_MB: larger .txt/.md/.html files are skipped
-    corpus: Path = BUNDLED_CORPUS           # RAG_CORPUS: ingested on first use of an empty store
-    auto_ingest: bool = True                # RAG_AUTO_INGEST: 0 turns first-use ingest off
-    device: str = "cpu"                     # RAG_DEVICE
-    progress: bool = True                   # RAG_PROGRESS: progress bars on stderr
-    llm: str = "extractive"                 # RAG_LLM: extractive | openai | ollama
-    llm_base_url: str = ""                  # RAG_LLM_BASE_URL (default: the backend's local address)
-    llm_model: str = ""                     # RAG_LLM_MODEL
-    llm_timeout: float = 30.0               # RAG_LLM_TIMEOUT: seconds per attempt
-    llm_retries: int = 1                    # RAG_LLM_RETRIES: extra attempts before any text arrived
-    verify: str = "fallback"                # RAG_VERIFY: fallback (show the extractive answer) | flag
-    upload_max_mb: float = 20.0             # RAG_UPLOAD_MAX_MB: per file uploaded in the UI
-    # the API key is not a setting: it is read from RAG_LLM_API_KEY (or given to Assistant)
-    # when the backend is built, and never stored
+def default_cache_dir() -> Path:
+    """Where derived tables (the parsed dictionary) are cached: $XDG_CACHE_HOME/rag-news."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-news"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid", frozen=True, validate_default=True)
+
+    store: Path = Path(".rag")              # store directory (chroma/ + lexical/)
+    embed_model: str = BUNDLED_MODEL        # a sentence-transformers name or path
+    embed_batch_size: int = Field(64, ge=1)
+    chunk_tokens: int = Field(200, ge=1, le=512)   # embedding-model tokens per chunk
+    top_k: int = Field(5, ge=1)             # passages given to the reader
+    candidates: int = Field(40, ge=1)       # per retriever, before fusion
+    rrf_k: int = Field(60, ge=1)            # reciprocal-rank-fusion constant
+    max_file_mb: float = Field(50.0, gt=0)  # larger .txt/.md/.html files are skipped
+    corpus: Path | None = None              # ingested on first use of an empty store (None: the bundled one)
+    auto_ingest: bool = True                # 0 turns first-use ingest off
+    device: str = "cpu"                     # torch device
+    progress: bool = True                   # progress bars on stderr
+    llm: Literal["extractive", "openai", "ollama", "transformers"] = "extractive"
+    llm_base_url: str = ""                  # default: the backend's local address
+    llm_model: str = ""                     # the model's name on that server, or its directory
+    llm_api_key: SecretStr = SecretStr("")  # never printed, logged or stored
+    llm_timeout: float = Field(30.0, gt=0)  # seconds per attempt
+    llm_retries: int = Field(1, ge=0)       # extra attempts before any text arrived
+    verify: Literal["fallback", "flag"] = "fallback"
+    upload_max_mb: float = Field(20.0, gt=0)   # per file uploaded in the UI
+    ui_auth: SecretStr | None = None        # USER:PASS for `rag serve`
+    cache_dir: Path = Field(default_factory=default_cache_dir)
+
+    @field_validator("llm", "verify", mode="before")
+    @classmethod
+    def _lower(cls, value):
+        return value.strip().lower() if isinstance(value, str) else value
 
     @classmethod
     def load(cls, **overrides) -> "Settings":
-        """Defaults < environment (`RAG_<NAME>`) < keyword overrides that are not None."""
-        values: dict = {}
-        for f in fields(cls):
-            env = os.environ.get(f"RAG_{f.name.upper()}")
-            if env is not None and env != "":
-                values[f.name] = _coerce(f, env, f"RAG_{f.name.upper()}")
-        for name, value in overrides.items():
-            if value is None:
-                continue
-            if name not in {f.name for f in fields(cls)}:
-                raise ConfigError(f"unknown setting {name!r}",
-                                  hint="one of " + ", ".join(f.name for f in fields(cls)))
-            f = next(f for f in fields(cls) if f.name == name)
-            values[name] = _coerce(f, value, name) if isinstance(value, str) else value
-        if "store" in values:
-            values["store"] = Path(values["store"])
-        if "corpus" in values:
-            values["corpus"] = Path(values["corpus"])
-        settings = cls(**values)
-        settings.validate()
-        return settings
+        """Defaults < environment (`RAG_<NAME>`) < keyword arguments that are not None."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        try:
+            return cls(**given)
+        except ValidationError as exc:
+            raise _config_error(exc, given) from None
 
     def replace(self, **changes) -> "Settings":
-        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
-
-    def validate(self) -> None:
-        for name in ("top_k", "candidates", "chunk_tokens", "embed_batch_size", "rrf_k"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
-        if self.llm_timeout <= 0:
-            raise ConfigError(f"llm_timeout must be positive, got {self.llm_timeout}")
-        if self.llm_retries < 0:
-            raise ConfigError(f"llm_retries must be at least 0, got {self.llm_retries}")
-        if self.verify not in ("fallback", "flag"):
-            raise ConfigError(f"verify must be 'fallback' or 'flag', got {self.verify!r}")
-        from rag.llm import BACKENDS
-
-        if self.llm.lower() not in BACKENDS:
-            raise ConfigError(f"unknown LLM backend {self.llm!r}", hint="use one of " + ", ".join(BACKENDS))
-        if self.chunk_tokens > 512:
-            raise ConfigError(f"chunk_tokens must be at most 512, got {self.chunk_tokens}")
+        """A copy with the changes that are not None, validated like `load`."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        if not given:
+            return self
+        values = {**{name: getattr(self, name) for name in type(self).model_fields}, **given}
+        try:
+            return type(self)(**values)
+        except ValidationError as exc:
+            raise _config_error(exc, given) from None
 
 
-def _coerce(f, raw, label: str):
-    kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
-    try:
-        if kind == "int":
-            return int(raw)
-        if kind == "float":
-            return float(raw)
-        if kind == "bool":
-            if isinstance(raw, bool):
-                return raw
-            value = str(raw).strip().lower()
-            if value in {"1", "true", "yes", "on"}:
-                return True
-            if value in {"0", "false", "no", "off"}:
-                return False
-            raise ValueError(raw)
-        if kind == "Path":
-            return Path(raw)
-        return raw
-    except ValueError:
-        raise ConfigError(f"{label}={raw!r} is not a valid {kind}") from None
+def _config_error(exc: ValidationError, given: dict) -> ConfigError:
+    err = exc.errors()[0]
+    name = str(err["loc"][0]) if err["loc"] else "?"
+    if err["type"] == "extra_forbidden":
+        return ConfigError(f"unknown setting {name!r}", hint="one of " + ", ".join(Settings.model_fields))
+    where = f"{name}={given[name]!r}" if name in given else f"RAG_{name.upper()}={err.get('input')!r}"
+    allowed = _allowed(name)
+    return ConfigError(f"{where} is not valid: {err['msg']}", hint=allowed)
+
+
+def _allowed(name: str) -> str:
+    field = Settings.model_fields.get(name)
+    if field is None:
+        return ""
+    hints = {"llm": "use one of " + ", ".join(LLM_BACKENDS), "verify": "use fallback or flag"}
+    if name in hints:
+        return hints[name]
+    bounds = [f"{op} {getattr(m, op)}" for m in field.metadata for op in ("ge", "gt", "le", "lt")
+              if getattr(m, op, None) is not None]
+    kind = getattr(field.annotation, "__name__", str(field.annotation))
+    return f"a {kind}" + (f" ({', '.join(bounds)})" if bounds else "")

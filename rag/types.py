@@ -1,10 +1,11 @@
-"""Dataclasses at the library's boundary: what search and ask return."""
+"""Dataclasses at the library's boundary: what search, read and ask return, and the events
+`Assistant.ask_stream` yields."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["Hit", "Citation", "Answer"]
+__all__ = ["Hit", "Citation", "Answer", "Reading", "TextDelta", "Final", "StreamEvent"]
 
 
 @dataclass
@@ -64,3 +65,28 @@ class Answer:
             "invalid_citations": list(self.invalid_citations),
             "warnings": list(self.warnings),
         }
+
+
+@dataclass
+class Reading:
+    """What a reader found: the answer text with `[n]` markers, and for each n the passage
+    (an index into the hits it was given) and the sentence quoted from it."""
+    answer: str
+    abstained: bool
+    quotes: list[tuple[int, str]] = field(default_factory=list)   # (hit index, quoted sentence)
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    """A piece of the answer's text as it is written."""
+    text: str
+
+
+@dataclass(frozen=True)
+class Final:
+    """The last event of a stream: the verified answer (its text may differ from the deltas
+    when verification replaced a model's answer)."""
+    answer: Answer
+
+
+StreamEvent = TextDelta | Final

@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.sentences import split_sentences
-from rag.numbers import find_quantities, same_value
+from text.sentences import split_sentences
+from text.numbers import find_quantities, same_value
 from rag.prompt import is_instruction
 from rag.types import Hit
 
@@ -140,7 +140,7 @@ def _append_markers(sentence: str, ns: list[int]) -> str:
 
 def _best_sentence(answer: str, sentences: list[tuple[str, list[float]]]) -> str:
     """The passage sentence sharing most characters/words with the answer."""
-    from ingest.normalize import fold
+    from text.normalize import fold
 
     norm = fold(answer)
     grams = {norm[i:i + 2] for i in range(len(norm) - 1)}

@@ -38,7 +38,7 @@ def _isolated_env(monkeypatch, tmp_path):
 
 @pytest.fixture(scope="session")
 def embedder():
-    from ingest.embed import Embedder
+    from store.embed import Embedder
 
     return Embedder.shared("all-MiniLM-L6-v2")
 

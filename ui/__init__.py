@@ -1,15 +1,3 @@
-"""The browser UI (Gradio), a thin layer over `rag.Assistant`.
-
-    from ui import launch
-    launch(Assistant(store=".rag"), host="127.0.0.1", port=7860)
+"""The ways people use the assistant, each a thin layer over `rag.Assistant`: the `rag`
+command (`cli`) and the browser UI (`web`, Gradio; `format` holds its plain helpers).
 """
-
-__all__ = ["build_app", "launch"]
-
-
-def __getattr__(name):
-    if name in __all__:  # gradio takes seconds to import: only when the UI is used
-        from ui import app
-
-        return getattr(app, name)
-    raise AttributeError(name)

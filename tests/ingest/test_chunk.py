@@ -1,5 +1,5 @@
 from ingest.chunk import chunk_article, rough_token_count
-from ingest.sentences import split_sentences
+from text.sentences import split_sentences
 
 
 def test_sentences_split_on_chinese_and_english_ends():

@@ -1,5 +1,5 @@
 from ingest.clean import clean_text, strip_ruby
-from ingest.normalize import fold, normalize
+from text.normalize import fold, normalize
 from tests.conftest import DATA
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from ingest.encoding import decode_bytes
-from rag.errors import InputError
+from common.errors import InputError
 
 SIMPLIFIED = "湖里区标准化战略奖励资金共计293.87万元，共有五家单位被授予厦门市质量奖。"
 TRADITIONAL = "瀋陽市級計量標準達到350項，質量管理體系認證證書總數達9143張。"

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from rag import Assistant
-from rag.errors import InputError, ModelMismatchError
+from common.errors import InputError, ModelMismatchError
 
 
 def test_reingest_unchanged_is_a_noop(fresh, articles):
@@ -87,7 +87,7 @@ def test_metadata_of_the_samples(assistant):
 
 
 def test_store_refuses_another_model(corpus_store, tmp_path):
-    from rag.store import ChunkStore
+    from store.chroma import ChunkStore
 
     with pytest.raises(ModelMismatchError, match="all-MiniLM-L6-v2"):
         ChunkStore(corpus_store, "some/other-model", 768)

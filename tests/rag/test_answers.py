@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.errors import InputError
+from common.errors import InputError
 
 
 def test_simplified_question_finds_traditional_article(assistant):
@@ -31,7 +31,7 @@ def test_answer_object_contract(assistant):
 
 
 def test_every_number_in_an_answer_is_in_its_quote(assistant):
-    from rag.numbers import same_value, values_in
+    from text.numbers import same_value, values_in
 
     for q in ["How many enterprises have won the Governor's Quality Award?", "大连有多少个辽宁名牌？",
               "湖里区有几家企业获得第六届厦门市质量奖？", "天元区标准化奖励资金累计发放多少？"]:

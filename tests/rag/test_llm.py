@@ -248,7 +248,7 @@ def test_transformers_backend_loads_and_generates(tiny_causal_lm, corpus_store):
 
 def test_transformers_backend_needs_a_directory(corpus_store, tmp_path):
     from rag import Assistant
-    from rag.errors import ConfigError
+    from common.errors import ConfigError
 
     a = Assistant(store=corpus_store, progress=False, auto_ingest=False, llm="transformers",
                   llm_model=str(tmp_path / "missing"))

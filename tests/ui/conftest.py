@@ -19,8 +19,8 @@ def served(tmp_path_factory, embedder, corpus_store):
     import shutil
 
     from rag import Assistant
-    from ui import build_app
-    from ui.app import CSS
+    from ui.web import build_app
+    from ui.web import CSS
 
     store = tmp_path_factory.mktemp("ui") / "store"
     shutil.copytree(corpus_store, store)

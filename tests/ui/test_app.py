@@ -76,7 +76,7 @@ def test_chat_through_a_configured_model(corpus_store, embedder):
     from rag import Assistant
     from tests.llm_server import ChatServer, Script
     from tests.ui.conftest import free_port
-    from ui import build_app
+    from ui.web import build_app
 
     server = ChatServer(script=Script(text="It has paid 41 million yuan [1].")).start()
     a = Assistant(store=corpus_store, progress=False, auto_ingest=False, llm="openai", llm_model="m",

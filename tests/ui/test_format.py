@@ -51,8 +51,8 @@ def test_upload_names_cannot_escape_the_upload_folder():
 def test_auth_and_exposure_warning():
     import pytest
 
-    from rag.errors import RagError
-    from ui.app import exposure_warning, parse_auth
+    from common.errors import RagError
+    from ui.web import exposure_warning, parse_auth
 
     assert parse_auth("admin:s3:cret") == ("admin", "s3:cret") and parse_auth(None) is None
     with pytest.raises(RagError, match="USER:PASSWORD"):

@@ -3,8 +3,9 @@
 It is a cache beside Chroma, never the source of truth. On disk (`<store>/lexical/`):
     meta.json      format version, the Chroma generation it reflects, chunk count
     ids.json       chunk id for each row
-    tokens.npz     the token ids of every chunk (concatenated) with row offsets, and the vocabulary
-    bm25/          the bm25s index (memory-mapped at query time)
+    tokens.npz     the token ids of every chunk (concatenated) with row offsets
+    bm25/          the bm25s index (memory-mapped at query time) and, as its vocabulary, ours
+                   (word -> token id, JSON: its size does not depend on the longest word)
 Token ids are kept so that an update re-tokenises only new chunks; the BM25 matrix itself is
 rebuilt from them (a few seconds at 100k chunks). Queries never rebuild or scan the corpus.
 """
@@ -12,22 +13,22 @@ rebuilt from them (a few seconds at 100k chunks). Queries never rebuild or scan 
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 from pathlib import Path
 from typing import Iterable
 
 import numpy as np
 
-from ingest.tokenize import lexical_tokens
+from text.tokenize import lexical_tokens
 
-__all__ = ["LexicalIndex"]
+__all__ = ["BM25Index"]
 
-FORMAT = 1
-log = logging.getLogger(__name__)
+FORMAT = 2
 
 
-class LexicalIndex:
+class BM25Index:
+    """A `store.protocols.LexicalIndex` kept in `root`."""
+
     def __init__(self, root: Path):
         self.root = Path(root)
         self.generation: int | None = None
@@ -37,6 +38,7 @@ class LexicalIndex:
         self._off: np.ndarray = np.zeros(1, dtype=np.int64)   # row offsets into _tok
         self._bm25 = None
         self._pending: dict[str, np.ndarray] = {}
+        self._indexed = 0   # token ids below this are in the BM25 matrix (staged words are not yet)
 
     # -- persistence -------------------------------------------------------------------------
     def load(self) -> bool:
@@ -48,14 +50,15 @@ class LexicalIndex:
             self.ids = json.loads((self.root / "ids.json").read_text())
             with np.load(self.root / "tokens.npz", allow_pickle=False) as z:
                 self._tok, self._off = z["tokens"], z["offsets"]
-                vocab_words = list(z["vocab"])
-            self.vocab = {w: i for i, w in enumerate(vocab_words)}
             self.generation = meta.get("generation")
             self._bm25 = None
+            self.vocab = {}
             if self.ids:
                 import bm25s
 
                 self._bm25 = bm25s.BM25.load(str(self.root / "bm25"), mmap=True)
+                self.vocab = self._bm25.vocab_dict
+            self._indexed = len(self.vocab)
             return len(self.ids) == meta.get("count")
         except (OSError, ValueError, KeyError):
             return False
@@ -64,11 +67,7 @@ class LexicalIndex:
         tmp = self.root.with_name(self.root.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        words = [""] * len(self.vocab)
-        for w, i in self.vocab.items():
-            words[i] = w
-        np.savez(tmp / "tokens.npz", tokens=self._tok, offsets=self._off,
-                 vocab=np.array(words, dtype=str))
+        np.savez(tmp / "tokens.npz", tokens=self._tok, offsets=self._off)
         (tmp / "ids.json").write_text(json.dumps(self.ids))
         if self._bm25 is not None:
             self._bm25.save(str(tmp / "bm25"))
@@ -113,9 +112,18 @@ class LexicalIndex:
         self._rebuild()
         self.save()
 
-    def update(self, added: dict[str, str], removed: Iterable[str], generation: int) -> None:
-        self.stage(added)
-        self.commit(removed, generation)
+    def rebuild(self, chunks: Iterable[tuple[str, str]], generation: int) -> None:
+        """Replace the whole index with (chunk id, normalised text) pairs, then save."""
+        self.ids, self.vocab, self._pending = [], {}, {}
+        self._tok, self._off = np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64)
+        batch: dict[str, str] = {}
+        for cid, norm in chunks:
+            batch[cid] = norm
+            if len(batch) >= 2000:
+                self.stage(batch)
+                batch = {}
+        self.stage(batch)
+        self.commit([], generation)
 
     def _rebuild(self) -> None:
         self._bm25 = None
@@ -128,30 +136,21 @@ class LexicalIndex:
         for r in range(len(self.ids)):
             row = self._tok[self._off[r]:self._off[r + 1]]
             corpus.append(row.tolist() if len(row) else [empty])
-        vocab_ids = {i: i for i in range(len(self.vocab))}
         bm25 = bm25s.BM25()
-        bm25.index((corpus, vocab_ids), show_progress=False, create_empty_token=False)
-        bm25.vocab_dict = {}  # our own vocabulary maps words to ids (see self.vocab)
+        # our vocabulary (word -> token id) is the index's: bm25s saves and loads it with the matrix
+        bm25.index((corpus, self.vocab), show_progress=False, create_empty_token=False)
         self._bm25 = bm25
+        self._indexed = len(self.vocab)
 
     # -- queries -----------------------------------------------------------------------------
-    def search(self, tokens: list[str], k: int, weights: dict[str, float] | None = None) -> list[tuple[str, float]]:
-        """Top-k (chunk id, BM25 score); tokens unknown to the index are ignored.
-
-        `weights` scales a token's contribution (translated query terms weigh less)."""
+    def search(self, tokens: list[str], k: int) -> list[tuple[str, float]]:
+        """Top-k (chunk id, BM25 score); tokens unknown to the index are ignored."""
         if self._bm25 is None or not self.ids:
             return []
-        by_weight: dict[float, list[int]] = {}
-        for t in dict.fromkeys(tokens):
-            i = self.vocab.get(t)
-            if i is not None:
-                by_weight.setdefault((weights or {}).get(t, 1.0), []).append(i)
-        if not by_weight:
+        tids = [i for i in (self.vocab.get(t) for t in dict.fromkeys(tokens)) if i is not None and i < self._indexed]
+        if not tids:
             return []
-        scores = None
-        for w, tids in by_weight.items():
-            s = self._bm25.get_scores_from_ids(tids) * w
-            scores = s if scores is None else scores + s
+        scores = self._bm25.get_scores_from_ids(tids)
         k = min(k, len(self.ids))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
@@ -160,10 +159,10 @@ class LexicalIndex:
     def doc_freq(self, token: str) -> int:
         """How many chunks contain the token (for idf weights in the reader)."""
         i = self.vocab.get(token)
-        if i is None or self._bm25 is None:
+        if i is None or i >= self._indexed or self._bm25 is None:
             return 0
-        indptr = self._bm25.scores["indptr"]
-        return int(indptr[i + 1] - indptr[i]) if i + 1 < len(indptr) else 0
+        # every chunk holding the token scores above zero (BM25's idf and tf are positive)
+        return int(np.count_nonzero(self._bm25.get_scores_from_ids([i])))
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -13,27 +13,22 @@ and query passes vectors computed by our embedder.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from rag import _offline  # noqa: F401
-from rag.errors import ModelMismatchError, StoreError
+from common import offline  # noqa: F401
+from common.errors import ModelMismatchError, StoreError
+from store.schema import ChunkMeta, StoredChunk
 
-__all__ = ["ChunkStore", "StoredChunk", "FORMAT_VERSION", "COLLECTION"]
+__all__ = ["ChunkStore", "FORMAT_VERSION", "COLLECTION"]
 
 FORMAT_VERSION = 1
 COLLECTION = "news_articles"
 
 
-@dataclass
-class StoredChunk:
-    id: str
-    text: str
-    meta: dict
-
-
 class ChunkStore:
+    """A `store.protocols.VectorStore` over one Chroma collection in `<root>/chroma`."""
+
     def __init__(self, root: Path, model_name: str, dim: int):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
@@ -90,14 +85,15 @@ class ChunkStore:
         return self.collection.count()
 
     # -- writes ------------------------------------------------------------------------------
-    def upsert(self, ids: list[str], texts: list[str], embeddings: list[list[float]], metas: list[dict]) -> None:
+    def upsert(self, ids: list[str], texts: list[str], embeddings: list[list[float]],
+               metas: list[ChunkMeta]) -> None:
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
         from llama_index.core.vector_stores.utils import node_to_metadata_dict
 
         metadatas = []
         for cid, text, meta in zip(ids, texts, metas):
-            node = TextNode(id_=cid, text=text, metadata=meta,
-                            relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=meta["doc_id"])})
+            node = TextNode(id_=cid, text=text, metadata=meta.to_metadata(),
+                            relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=meta.doc_id)})
             md = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
             metadatas.append({k: ("" if v is None else v) for k, v in md.items()})
         step = 2000
@@ -116,11 +112,11 @@ class ChunkStore:
         if not doc_ids:
             return out
         got = self.collection.get(where={"doc_id": {"$in": list(doc_ids)}}, include=["metadatas"])
-        for cid, meta in zip(got["ids"], got["metadatas"]):
-            doc = (meta or {}).get("doc_id")
-            h, ids = out.get(doc, ((meta or {}).get("doc_hash"), []))
+        for cid, raw in zip(got["ids"], got["metadatas"]):
+            meta = ChunkMeta.from_metadata(raw)
+            h, ids = out.get(meta.doc_id, (meta.doc_hash or None, []))
             ids.append(cid)
-            out[doc] = (h, ids)
+            out[meta.doc_id] = (h, ids)
         return out
 
     def ids_for_source(self, source: str) -> list[str]:
@@ -133,7 +129,7 @@ class ChunkStore:
         if not ids:
             return {}
         got = self.collection.get(ids=ids, include=["documents", "metadatas"])
-        return {i: StoredChunk(i, d or "", m or {}) for i, d, m in
+        return {i: StoredChunk(i, d or "", ChunkMeta.from_metadata(m)) for i, d, m in
                 zip(got["ids"], got["documents"], got["metadatas"])}
 
     def query(self, embedding: list[float], n: int) -> list[tuple[StoredChunk, float]]:
@@ -147,8 +143,8 @@ class ChunkStore:
                                                        similarity_top_k=min(n, total)))
         out = []
         for node, sim in zip(res.nodes, res.similarities or []):
-            meta = {k: v for k, v in node.metadata.items()}
-            out.append((StoredChunk(node.node_id, node.get_content(), meta), float(sim)))
+            out.append((StoredChunk(node.node_id, node.get_content(), ChunkMeta.from_metadata(node.metadata)),
+                        float(sim)))
         return out
 
     def iter_all(self, batch: int = 5000, include_text: bool = True) -> Iterator[StoredChunk]:
@@ -160,7 +156,7 @@ class ChunkStore:
                 return
             docs = got.get("documents") or [""] * len(got["ids"])
             for i, d, m in zip(got["ids"], docs, got["metadatas"]):
-                yield StoredChunk(i, d or "", m or {})
+                yield StoredChunk(i, d or "", ChunkMeta.from_metadata(m))
             offset += len(got["ids"])
 
     def documents(self) -> list[dict]:
@@ -168,8 +164,7 @@ class ChunkStore:
         rows: dict[str, dict] = {}
         for c in self.iter_all(include_text=False):
             m = c.meta
-            row = rows.setdefault(m.get("source", "?"), {
-                "source": m.get("source"), "title": m.get("title") or None,
-                "date": m.get("date") or None, "lang": m.get("lang"), "chunks": 0})
+            row = rows.setdefault(m.source, {"source": m.source, "title": m.title or None,
+                                             "date": m.date, "lang": m.lang, "chunks": 0})
             row["chunks"] += 1
         return sorted(rows.values(), key=lambda r: r["source"] or "")

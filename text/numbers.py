@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.normalize import fold
+from text.normalize import fold
 
 __all__ = ["Quantity", "find_quantities", "parse_chinese_numeral", "values_in", "same_value",
            "format_value_en", "CLASSIFIERS", "CURRENCY"]

@@ -1,6 +1,6 @@
 import pytest
 
-from rag.numbers import find_quantities, parse_chinese_numeral, values_in
+from text.numbers import find_quantities, parse_chinese_numeral, values_in
 
 
 @pytest.mark.parametrize("text,value", [
@@ -36,14 +36,14 @@ def test_chinese_numerals():
     ("three enterprises", 3), ("two million yuan", 2e6),
 ])
 def test_compound_chinese_numerals_and_english_number_words(text, value):
-    from rag.numbers import find_quantities, same_value
+    from text.numbers import find_quantities, same_value
 
     [q] = find_quantities(text, words=True)
     assert same_value(q.value, value), (text, q)
 
 
 def test_english_number_words_need_a_noun():
-    from rag.numbers import find_quantities
+    from text.numbers import find_quantities
 
     assert find_quantities("ten of them said so", words=True) == []
     assert find_quantities("three enterprises") == []   # the reader reads digits and Chinese numerals only

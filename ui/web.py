@@ -11,13 +11,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from rag import _offline  # noqa: F401  (before gradio: no analytics or version checks)
+from rag import SUPPORTED, Final, RagError, TextDelta  # (first: sets the offline defaults gradio reads)
 
 import gradio as gr  # noqa: E402
-
-from ingest.loaders import SUPPORTED  # noqa: E402
-from rag.errors import RagError
-from rag.types import Answer
 from ui.format import (DOCUMENT_COLUMNS, INGEST_COLUMNS, RESULT_COLUMNS, answer_markdown, document_rows,
                        ingest_rows, result_rows, safe_filename, sources_html, summary_rows)
 
@@ -52,12 +48,12 @@ def build_app(assistant, *, upload_max_mb: float = 20.0, concurrency: int = 4) -
         history.append({"role": "user", "content": message or "(empty)"})
         history.append({"role": "assistant", "content": ""})
         try:
-            for item in assistant.ask_stream(message, int(top_k), extractive=not use_llm):
-                if isinstance(item, Answer):
-                    history[-1]["content"] = answer_markdown(item)
-                    yield history, sources_html(item), ""
-                else:
-                    history[-1]["content"] += item
+            for event in assistant.ask_stream(message, int(top_k), extractive=not use_llm):
+                if isinstance(event, Final):
+                    history[-1]["content"] = answer_markdown(event.answer)
+                    yield history, sources_html(event.answer), ""
+                elif isinstance(event, TextDelta):
+                    history[-1]["content"] += event.text
                     yield history, gr.skip(), ""
         except RagError as exc:
             history[-1]["content"] = f"⚠️ {exc}"

@@ -1,0 +1,64 @@
+"""The metadata stored with every chunk, written and read in this one place.
+
+Chroma keeps flat metadata (str, int, float, bool); `ChunkMeta.to_metadata` gives that form
+and `ChunkMeta.from_metadata` reads it back, ignoring keys it does not know (llama-index adds
+its own node bookkeeping beside ours).
+
+>>> m = ChunkMeta(source="a/b.txt", doc_id="d1", doc_hash="h", title="T", date=None, lang="en")
+>>> ChunkMeta.from_metadata({**m.to_metadata(), "_node_type": "TextNode"}) == m
+True
+>>> m.file, ChunkMeta(source="feed.jsonl#7", doc_id="d", doc_hash="h").file
+('a/b.txt', 'feed.jsonl')
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Mapping
+
+__all__ = ["ChunkMeta", "StoredChunk"]
+
+
+@dataclass(frozen=True)
+class ChunkMeta:
+    source: str                 # as ingested: path relative to the directory given (+ '#key' for JSONL)
+    doc_id: str                 # hash of the source: every chunk of a document shares it
+    doc_hash: str               # content hash of the document version the chunk came from
+    title: str = ""
+    date: str | None = None     # ISO date, when the article states one
+    lang: str = ""              # zh-Hans | zh-Hant | en
+    url: str | None = None
+    chunk_index: int = 0        # position of the chunk in its document
+    start: int = 0              # character offset of the chunk in the cleaned article
+
+    @property
+    def file(self) -> str:
+        """The file the document came from (a JSONL file holds many documents)."""
+        return self.source.split("#", 1)[0]
+
+    def to_metadata(self) -> dict[str, Any]:
+        """Flat metadata for Chroma: None becomes '' (Chroma keeps no nulls)."""
+        out = {k: ("" if v is None else v) for k, v in asdict(self).items()}
+        out["file"] = self.file
+        return out
+
+    @classmethod
+    def from_metadata(cls, meta: Mapping[str, Any] | None) -> "ChunkMeta":
+        meta = meta or {}
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            v = meta.get(f.name)
+            if f.name in ("date", "url"):
+                values[f.name] = v or None
+            elif f.name in ("chunk_index", "start"):
+                values[f.name] = int(v or 0)
+            else:
+                values[f.name] = str(v) if v is not None else ""
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: str
+    text: str
+    meta: ChunkMeta

@@ -1,0 +1,7 @@
+"""`python -m ui` runs the `rag` command."""
+
+import sys
+
+from ui.cli import main
+
+sys.exit(main())
