@@ -1,16 +1,23 @@
-"""Shared fixtures: the real bundled embedding model, loaded once per session, and stores in
-temporary directories. Nothing here reaches the network."""
+"""Shared fixtures. Nothing here reaches the network.
+
+Unit tests (everything not marked `slow`) use `HashEmbedder`, a small deterministic embedder
+that speaks the same Protocol, with real Chroma in temporary directories; they may not load a
+model (a guard fails them if they try). Integration tests are marked `slow` and share the real
+bundled model, loaded once per session."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
+RAG = str(Path(sys.executable).with_name("rag"))   # the console script, as users run it
 
 
 @pytest.fixture(autouse=True)
@@ -30,17 +37,48 @@ def _no_network(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
-    for name in ("RAG_STORE", "RAG_EMBED_MODEL", "RAG_TOP_K", "RAG_AUTO_INGEST", "RAG_CORPUS", "RAG_LLM",
-                 "RAG_LLM_BASE_URL", "RAG_LLM_MODEL", "RAG_LLM_API_KEY", "RAG_LLM_TIMEOUT", "RAG_VERIFY"):
-        monkeypatch.delenv(name, raising=False)
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("RAG_"):
+            monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RAG_PROGRESS", "0")
+
+
+@pytest.fixture(autouse=True)
+def _no_model_in_unit_tests(request, monkeypatch):
+    """A unit test that would load the real embedding model fails instead."""
+    if request.node.get_closest_marker("slow"):
+        return
+    from store.embed import SentenceEmbedder
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a unit test loaded the embedding model: inject HashEmbedder or mark it slow")
+
+    monkeypatch.setattr(SentenceEmbedder, "shared", classmethod(refuse))
+    monkeypatch.setattr(SentenceEmbedder, "__init__", refuse)
+
+
+@pytest.fixture
+def hash_embedder():
+    from tests.fakes import HashEmbedder
+
+    return HashEmbedder()
+
+
+@pytest.fixture
+def unit(tmp_path, hash_embedder):
+    """An Assistant over an empty store of its own, with the test embedder (no model)."""
+    from rag import Assistant
+
+    return Assistant(store=tmp_path / "store", embedder=hash_embedder, progress=False, auto_ingest=False)
 
 
 @pytest.fixture(scope="session")
 def embedder():
-    from store.embed import Embedder
+    from store.embed import SentenceEmbedder
 
-    return Embedder.shared("all-MiniLM-L6-v2")
+    return SentenceEmbedder.shared("all-MiniLM-L6-v2")
 
 
 @pytest.fixture(scope="session")

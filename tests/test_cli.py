@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, RAG, ROOT
 
 pytestmark = pytest.mark.slow
 
 
 def rag(*args, cwd=None, env=None):
     e = {**os.environ, "RAG_PROGRESS": "0", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "rag", *args], capture_output=True, text=True,
+    return subprocess.run([RAG, *args], capture_output=True, text=True,
                           cwd=cwd or ROOT, env=e, timeout=600)
 
 
@@ -90,7 +90,7 @@ def test_serve_starts_on_loopback_and_answers_http(tmp_path, corpus_store):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--store", str(store), "--port", str(port)],
+    proc = subprocess.Popen([RAG, "serve", "--store", str(store), "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120

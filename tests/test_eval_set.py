@@ -5,6 +5,10 @@ from pathlib import Path
 from rag.evaluate import run_eval
 from tests.conftest import ROOT
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 ACCURACY_FLOOR = 0.9
 CITATION_FLOOR = 0.9
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 from common.errors import InputError
 
 
@@ -72,6 +74,11 @@ def test_english_question_reaches_the_chinese_article(assistant):
 
 
 def test_streaming_ends_with_the_same_answer(assistant):
-    items = list(assistant.ask_stream("湖里区标准化奖励资金共计多少?"))
-    assert "".join(x for x in items if isinstance(x, str)) == items[-1].answer
-    assert items[-1].to_dict() | {"timings_ms": None} == assistant.ask("湖里区标准化奖励资金共计多少?").to_dict() | {"timings_ms": None}
+    from rag import Final, TextDelta
+
+    events = list(assistant.ask_stream("湖里区标准化奖励资金共计多少?"))
+    assert isinstance(events[-1], Final) and all(isinstance(e, TextDelta) for e in events[:-1])
+    final = events[-1].answer
+    assert "".join(e.text for e in events[:-1]) == final.answer
+    assert final.to_dict() | {"timings_ms": None} == \
+        assistant.ask("湖里区标准化奖励资金共计多少?").to_dict() | {"timings_ms": None}

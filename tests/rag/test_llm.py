@@ -6,14 +6,16 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 import time
 
 import pytest
 
-from tests.llm_server import ChatServer, Script
 from rag.prompt import REMOVED, build_messages
-from rag.types import Answer, Hit
+from rag.types import Answer, Final, Hit, TextDelta
+from tests.conftest import RAG
+from tests.llm_server import ChatServer, Script
+
+pytestmark = pytest.mark.slow
 
 DALIAN_Q = "How much incentive money has Dalian handed out for the Mayor's Quality Award?"
 
@@ -50,9 +52,9 @@ def source_with(req: dict, needle: str) -> int:
 
 
 def collect(assistant, question: str) -> tuple[list[str], Answer]:
-    items = list(assistant.ask_stream(question))
-    assert isinstance(items[-1], Answer)
-    return [x for x in items[:-1] if isinstance(x, str)], items[-1]
+    events = list(assistant.ask_stream(question))
+    assert isinstance(events[-1], Final) and all(isinstance(e, TextDelta) for e in events[:-1])
+    return [e.text for e in events[:-1]], events[-1].answer
 
 
 @pytest.mark.parametrize("kind", ["openai", "ollama"])
@@ -185,7 +187,7 @@ def test_article_text_cannot_instruct_the_model(server, fresh, tmp_path):
 
 def test_cli_streams_and_survives_a_dead_server(server, corpus_store):
     server.script = Script(text=lambda req: f"41 million yuan [{source_with(req, '41 million')}].")
-    base = [sys.executable, "-m", "rag", "ask", DALIAN_Q, "--store", str(corpus_store), "--quiet",
+    base = [RAG, "ask", DALIAN_Q, "--store", str(corpus_store), "--quiet",
             "--llm", "openai", "--llm-model", "m"]
     ok = subprocess.run(base + ["--llm-base-url", server.url + "/v1"], capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0 and ok.stdout.startswith("41 million yuan [") and "Sources:" in ok.stdout
@@ -236,10 +238,8 @@ def test_transformers_backend_loads_and_generates(tiny_causal_lm, corpus_store):
 
     a = Assistant(store=corpus_store, progress=False, auto_ingest=False, llm="transformers",
                   llm_model=str(tiny_causal_lm), llm_timeout=60)
-    items = list(a.ask_stream(DALIAN_Q))
-    final = items[-1]
-    assert isinstance(final, Answer)
-    assert any(isinstance(x, str) and x for x in items[:-1]), "the local model streamed text"
+    deltas, final = collect(a, DALIAN_Q)
+    assert any(deltas), "the local model streamed text"
     # random weights write noise: whatever it says is verified like any model's answer
     assert final.backend in ("transformers", "extractive")
     assert final.verified or final.backend == "transformers"
@@ -250,7 +250,6 @@ def test_transformers_backend_needs_a_directory(corpus_store, tmp_path):
     from rag import Assistant
     from common.errors import ConfigError
 
-    a = Assistant(store=corpus_store, progress=False, auto_ingest=False, llm="transformers",
-                  llm_model=str(tmp_path / "missing"))
     with pytest.raises(ConfigError, match="model directory"):
-        a.ask(DALIAN_Q)
+        Assistant(store=corpus_store, progress=False, auto_ingest=False, llm="transformers",
+                  llm_model=str(tmp_path / "missing"))
