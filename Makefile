@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo run test bench bench-scale clean
+.PHONY: setup demo run test unit bench bench-scale clean
 
 $(BIN)/rag: pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -28,6 +28,11 @@ run: setup
 # The whole test suite. pytest's exit code 5 (no tests collected) counts as a failure.
 test: setup
 	$(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+# Unit tests only: no model is loaded (the integration tests are marked slow).
+unit: setup
+	$(BIN)/python -m pytest -m "not slow"; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 bench: setup

@@ -23,8 +23,7 @@ def main() -> None:
     questions = [json.loads(x)["question"] for x in (ROOT / "eval_questions.jsonl").read_text().splitlines() if x.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        a = Assistant(store=Path(tmp) / "store", progress=False, auto_ingest=False)
-        _ = a.embedder
+        a = Assistant(store=Path(tmp) / "store", progress=False, auto_ingest=False)   # loads the model
         load_s = time.perf_counter() - t0
         t0 = time.perf_counter()
         report = a.ingest([ROOT / "data"])

@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from rag import Final, RagError, TextDelta
 
-__all__ = ["main"]
+__all__ = ["main", "build_parser", "short_switch_interval"]
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -185,17 +186,24 @@ def _run(args) -> int:
     raise AssertionError(args.command)  # argparse only allows the commands above
 
 
-def _ingest(assistant, paths):
-    """Ingest with a short thread switch interval: the encoder thread needs the interpreter lock
-    between its native calls, and a short interval hands it over quickly instead of letting the
-    tokenising threads hold it for 5 ms (about 15% more chunks per second on two cores). The
-    interval is process-wide, so it is set here, for this command only, not in the library."""
+@contextmanager
+def short_switch_interval(seconds: float = 0.0005):
+    """A short thread switch interval for a batch ingest: the encoder thread needs the
+    interpreter lock between its native calls, and a short interval hands it over quickly
+    instead of letting the tokenising threads hold it for 5 ms (a 1,500-article pilot went
+    from 53.8 to 63.9 chunks/s on two cores). The interval is process-wide, so the `ingest`
+    command sets it for its own run; the library never does."""
     switch = sys.getswitchinterval()
-    sys.setswitchinterval(min(switch, 0.0005))
+    sys.setswitchinterval(min(switch, seconds))
     try:
-        return assistant.ingest(paths)
+        yield
     finally:
         sys.setswitchinterval(switch)
+
+
+def _ingest(assistant, paths):
+    with short_switch_interval():
+        return assistant.ingest(paths)
 
 
 if __name__ == "__main__":

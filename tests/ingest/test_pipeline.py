@@ -1,63 +1,88 @@
-"""Incremental ingest against embedded Chroma in a temp dir, with the test embedder."""
+"""Incremental ingest into real Chroma in a temporary directory, with the test embedder, on
+articles written for the test."""
 
 import json
+import shutil
 
 import pytest
 
-from rag import Assistant
 from common.errors import InputError, ModelMismatchError
+from rag import Assistant
+
+ARTICLES = {
+    "a_harbor.txt": "临海市质量奖揭晓\n发布时间：2023-05-06\n临海市共有七家企业获得第三届临海市质量奖。"
+                    "其中两家为港区企业。奖励资金共计420万元。",
+    "b_valley.txt": "Riverton Quality Award\n2022-11-02\nRiverton gave its quality award to 12 enterprises. "
+                    "The city paid 3.5 million yuan in incentives.",
+    "c_hills.txt": "山城區標準化獎勵公布\n山城區共有九個標準化項目獲得獎勵，獎勵資金共計88萬元。",
+}
 
 
-def test_reingest_unchanged_is_a_noop(unit, articles):
-    first = unit.ingest([articles])
-    assert len(first.ingested) == 5 and first.chunks_added > 0
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_reingest_unchanged_is_a_noop(unit, corpus):
+    first = unit.ingest([corpus])
+    assert len(first.ingested) == 3 and first.chunks_added >= 3
     count = unit.store.count()
-    again = unit.ingest([articles])
-    assert again.ingested == [] and len(again.unchanged) == 5
+    calls = unit.embedder.calls
+    again = unit.ingest([corpus])
+    assert again.ingested == [] and len(again.unchanged) == 3
     assert again.chunks_added == 0 and unit.store.count() == count
+    assert unit.embedder.calls == calls   # nothing was encoded again
 
 
-def test_changed_file_replaces_its_chunks(unit, articles):
-    unit.ingest([articles])
-    target = next(articles.glob("004*"))
-    before = len(unit.store.ids_for_source(target.name))
-    target.write_text("厦门市质量奖今年新增评审。共有九家单位获奖。", encoding="utf-8")
-    report = unit.ingest([articles])
-    assert report.ingested == [target.name] and len(report.unchanged) == 4
-    ids = unit.store.ids_for_source(target.name)
-    assert len(ids) == 1 < before
-    assert report.chunks_removed == before - 1
+def test_changed_file_replaces_its_chunks(unit, corpus):
+    unit.ingest([corpus])
+    target = corpus / "a_harbor.txt"
+    target.write_text("临海市质量奖今年新增评审。共有十一家单位获奖。", encoding="utf-8")
+    report = unit.ingest([corpus])
+    assert report.ingested == ["a_harbor.txt"] and len(report.unchanged) == 2
+    assert len(unit.store.ids_for_source("a_harbor.txt")) == 1
     # the lexical index follows: the old text is gone, the new one is found
-    hits = unit.search("湖里区标准化奖励资金", 10)
-    assert all("293.87" not in h.text for h in hits)
-    assert any("九家" in h.text for h in unit.search("厦门市质量奖共有几家单位获奖", 3))
+    assert all("420万元" not in h.text for h in unit.search("临海市 奖励资金", 10))
+    assert "十一家" in unit.search("临海市质量奖共有几家单位获奖", 1)[0].text
 
 
-def test_remove_deletes_a_document(unit, articles):
-    unit.ingest([articles])
-    removed, missing = unit.remove(["004_6995150513352f8e.txt", "nope.txt"])
-    assert removed == ["004_6995150513352f8e.txt"] and missing == ["nope.txt"]
-    assert unit.store.ids_for_source("004_6995150513352f8e.txt") == []
-    assert all(h.source != "004_6995150513352f8e.txt" for h in unit.search("湖里区标准化奖励资金", 10))
+def test_remove_deletes_a_document(unit, corpus):
+    unit.ingest([corpus])
+    removed, missing = unit.remove(["a_harbor.txt", "nope.txt"])
+    assert removed == ["a_harbor.txt"] and missing == ["nope.txt"]
+    assert unit.store.ids_for_source("a_harbor.txt") == []
+    assert all(h.source != "a_harbor.txt" for h in unit.search("临海市 奖励资金", 10))
 
 
-def test_no_chunk_is_duplicated(unit, articles):
-    unit.ingest([articles, articles / "000_259afd6deae00c3b.txt"])
+def test_no_chunk_is_duplicated(unit, corpus):
+    unit.ingest([corpus, corpus / "a_harbor.txt"])
     ids = [c.id for c in unit.store.iter_all(include_text=False)]
     assert len(ids) == len(set(ids))
-    assert len({c.meta.source for c in unit.store.iter_all(include_text=False)}) == 5
+    assert {c.meta.source for c in unit.store.iter_all(include_text=False)} == set(ARTICLES)
+
+
+def test_metadata_is_stored_per_chunk(unit, corpus):
+    unit.ingest([corpus])
+    docs = {r["source"]: r for r in unit.documents()}
+    assert docs["a_harbor.txt"]["date"] == "2023-05-06" and docs["a_harbor.txt"]["lang"] == "zh-Hans"
+    assert docs["b_valley.txt"]["lang"] == "en" and docs["c_hills.txt"]["lang"] == "zh-Hant"
+    assert docs["b_valley.txt"]["title"] == "Riverton Quality Award"
 
 
 def test_bad_inputs_are_skipped_and_the_rest_ingested(unit, tmp_path):
     d = tmp_path / "mixed"
     d.mkdir()
-    (d / "good.txt").write_text("厦门市质量奖评审结果公布。共有五家单位获奖。", encoding="utf-8")
+    (d / "good.txt").write_text("临海市质量奖评审结果公布。共有五家单位获奖。", encoding="utf-8")
     (d / "empty.txt").write_bytes(b"")
     (d / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(200)))
     (d / "notes.pdf").write_bytes(b"%PDF-1.4")
-    (d / "big5.txt").write_bytes("瀋陽市級計量標準達到350項。".encode("big5"))
-    lines = [json.dumps({"text": "Dalian won 8 awards.", "title": "A"}), "{not json", json.dumps({"title": "no text"}),
-             json.dumps({"text": "Shenyang issued 103 standards.", "date": "2024-09-04"})]
+    (d / "big5.txt").write_bytes("山城市級計量標準達到350項。".encode("big5"))
+    lines = [json.dumps({"text": "Riverton won 8 awards.", "title": "A"}), "{not json", json.dumps({"title": "no text"}),
+             json.dumps({"text": "Lakeside issued 103 standards.", "date": "2024-09-04"})]
     (d / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = unit.ingest([d])
     reasons = {s.where: s.reason for s in report.skipped}
@@ -71,9 +96,43 @@ def test_bad_inputs_are_skipped_and_the_rest_ingested(unit, tmp_path):
     assert docs["big5.txt"]["lang"] == "zh-Hant"
 
 
+def test_removing_a_jsonl_file_removes_its_articles(unit, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps({"id": k, "text": f"Article {k} about harbor cranes."})
+                              for k in ("x", "y")) + "\n", encoding="utf-8")
+    unit.ingest([feed])
+    removed, _ = unit.remove(["feed.jsonl"])
+    assert removed == ["feed.jsonl"] and unit.store.count() == 0 and len(unit.lexical) == 0
+
+
 def test_missing_path_is_a_clear_error(unit, tmp_path):
     with pytest.raises(InputError, match="no such file"):
         unit.ingest([tmp_path / "missing"])
+
+
+def test_store_refuses_another_model(unit, hash_embedder):
+    from store.chroma import ChunkStore
+
+    unit.store.count()
+    with pytest.raises(ModelMismatchError, match=hash_embedder.name):
+        ChunkStore(unit.settings.store, "some/other-model", 768)
+
+
+def test_lexical_cache_is_rebuilt_when_missing(unit, corpus):
+    unit.ingest([corpus])
+    store = unit.settings.store
+    shutil.rmtree(store / "lexical")
+    again = Assistant(store=store, embedder=unit.embedder, progress=False, auto_ingest=False)
+    hits = again.search("山城区标准化奖励资金共计多少", 3)
+    assert hits and hits[0].source == "c_hills.txt"
+    assert (store / "lexical" / "meta.json").exists()
+
+
+def test_lexical_cache_of_another_generation_is_rebuilt(unit, corpus):
+    unit.ingest([corpus])
+    unit.store.bump_generation()   # as if another process had written
+    again = Assistant(store=unit.settings.store, embedder=unit.embedder, progress=False, auto_ingest=False)
+    assert again.lexical.generation == unit.store.generation and len(again.lexical) == unit.store.count()
 
 
 @pytest.mark.slow
@@ -85,22 +144,3 @@ def test_metadata_of_the_samples(assistant):
     assert docs["000_259afd6deae00c3b.txt"]["lang"] == "en"
     assert docs["002_4d24ab1c87042fe2.txt"]["lang"] == "zh-Hant"
     assert docs["004_6995150513352f8e.txt"]["lang"] == "zh-Hans"
-
-
-def test_store_refuses_another_model(unit, hash_embedder):
-    from store.chroma import ChunkStore
-
-    with pytest.raises(ModelMismatchError, match=hash_embedder.name):
-        ChunkStore(unit.settings.store, "some/other-model", 768)
-
-
-def test_lexical_cache_is_rebuilt_when_missing(unit, articles):
-    import shutil
-
-    unit.ingest([articles])
-    store = unit.settings.store
-    shutil.rmtree(store / "lexical")
-    again = Assistant(store=store, embedder=unit.embedder, progress=False, auto_ingest=False)
-    hits = again.search("湖里区标准化奖励资金共计多少", 3)
-    assert hits and hits[0].source.startswith("004")
-    assert (store / "lexical" / "meta.json").exists()
