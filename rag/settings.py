@@ -30,7 +30,8 @@ def default_cache_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid", frozen=True, validate_default=True)
+    model_config = SettingsConfigDict(env_prefix="RAG_", env_ignore_empty=True, extra="forbid", frozen=True,
+                                      validate_default=True)
 
     store: Path = Path(".rag")              # store directory (chroma/ + lexical/)
     embed_model: str = BUNDLED_MODEL        # a sentence-transformers name or path
@@ -92,13 +93,16 @@ def _config_error(exc: ValidationError, given: dict) -> ConfigError:
 
 
 def _allowed(name: str) -> str:
+    """What a setting accepts, in words: 'use a whole number >= 1'."""
     field = Settings.model_fields.get(name)
     if field is None:
         return ""
     hints = {"llm": "use one of " + ", ".join(LLM_BACKENDS), "verify": "use fallback or flag"}
     if name in hints:
         return hints[name]
-    bounds = [f"{op} {getattr(m, op)}" for m in field.metadata for op in ("ge", "gt", "le", "lt")
-              if getattr(m, op, None) is not None]
-    kind = getattr(field.annotation, "__name__", str(field.annotation))
-    return f"a {kind}" + (f" ({', '.join(bounds)})" if bounds else "")
+    kinds = {int: "a whole number", float: "a number", bool: "true or false (1 or 0)", str: "text",
+             Path: "a path"}
+    kind = kinds.get(field.annotation, "a value")
+    ops = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
+    bounds = [f"{ops[op]} {getattr(m, op)}" for m in field.metadata for op in ops if getattr(m, op, None) is not None]
+    return f"use {kind}" + (f" {' and '.join(bounds)}" if bounds else "")
