@@ -74,6 +74,18 @@ def unit(tmp_path, hash_embedder):
     return Assistant(store=tmp_path / "store", embedder=hash_embedder, progress=False, auto_ingest=False)
 
 
+@pytest.fixture
+def write_articles(tmp_path):
+    """Write {file name: text} into a new folder of articles and return the folder."""
+    def write(articles: dict[str, str], name: str = "articles") -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        for file, text in articles.items():
+            (folder / file).write_text(text, encoding="utf-8")
+        return folder
+    return write
+
+
 @pytest.fixture(scope="session")
 def embedder():
     from store.embed import SentenceEmbedder

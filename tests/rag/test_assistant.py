@@ -19,12 +19,8 @@ ARTICLES = {
 
 
 @pytest.fixture
-def corpus(tmp_path):
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+def corpus(write_articles):
+    return write_articles(ARTICLES)
 
 
 def make(tmp_path, **parts) -> Assistant:
