@@ -3,8 +3,8 @@ import pytest
 from ingest.encoding import decode_bytes
 from common.errors import InputError
 
-SIMPLIFIED = "湖里区标准化战略奖励资金共计293.87万元，共有五家单位被授予厦门市质量奖。"
-TRADITIONAL = "瀋陽市級計量標準達到350項，質量管理體系認證證書總數達9143張。"
+SIMPLIFIED = "云杉县图书馆扩建费用合计417.36万元，共有七家单位参与岚汀市阅读推广计划。"
+TRADITIONAL = "嵐汀縣級圖書館藏書達到460萬冊，讀者滿意度調查問卷總數達8271份。"
 
 
 @pytest.mark.parametrize("text,encoding", [
