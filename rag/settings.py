@@ -9,9 +9,11 @@ setting and what it accepts.
 
 from __future__ import annotations
 
+import difflib
 import os
+import warnings
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,6 +24,7 @@ from store.embed import BUNDLED_MODEL
 __all__ = ["Settings", "BUNDLED_MODEL", "LLM_BACKENDS", "default_cache_dir"]
 
 LLM_BACKENDS = ("extractive", "openai", "ollama", "transformers")
+_SECRETS = {"llm_api_key", "ui_auth"}
 
 
 def default_cache_dir() -> Path:
@@ -65,6 +68,7 @@ class Settings(BaseSettings):
     def load(cls, **overrides) -> "Settings":
         """Defaults < environment (`RAG_<NAME>`) < keyword arguments that are not None."""
         given = {k: v for k, v in overrides.items() if v is not None}
+        _warn_unknown_variables()
         try:
             return cls(**given)
         except ValidationError as exc:
@@ -82,14 +86,26 @@ class Settings(BaseSettings):
             raise _config_error(exc, given) from None
 
 
+def _warn_unknown_variables() -> None:
+    """A mistyped variable (RAG_TOPK) would be ignored in silence: say so, with the likely name."""
+    for var in sorted(os.environ):
+        name = var[4:].lower()
+        if var.upper().startswith("RAG_") and name not in Settings.model_fields:
+            close = difflib.get_close_matches(name, list(Settings.model_fields), n=1)
+            hint = f" (did you mean RAG_{close[0].upper()}?)" if close else ""
+            warnings.warn(f"{var} is not a setting and is ignored{hint}", RuntimeWarning, stacklevel=3)
+
+
 def _config_error(exc: ValidationError, given: dict) -> ConfigError:
     err = exc.errors()[0]
     name = str(err["loc"][0]) if err["loc"] else "?"
     if err["type"] == "extra_forbidden":
         return ConfigError(f"unknown setting {name!r}", hint="one of " + ", ".join(Settings.model_fields))
-    where = f"{name}={given[name]!r}" if name in given else f"RAG_{name.upper()}={err.get('input')!r}"
-    allowed = _allowed(name)
-    return ConfigError(f"{where} is not valid: {err['msg']}", hint=allowed)
+    value = given[name] if name in given else err.get("input")
+    if name in _SECRETS:
+        value = "…"   # a secret is never printed, not even a wrong one
+    where = f"{name}={value!r}" if name in given else f"RAG_{name.upper()}={value!r}"
+    return ConfigError(f"{where} is not valid: {err['msg']}", hint=_allowed(name))
 
 
 def _allowed(name: str) -> str:
@@ -101,8 +117,8 @@ def _allowed(name: str) -> str:
     if name in hints:
         return hints[name]
     kinds = {int: "a whole number", float: "a number", bool: "true or false (1 or 0)", str: "text",
-             Path: "a path"}
-    kind = kinds.get(field.annotation, "a value")
+             Path: "a path", SecretStr: "text"}
+    kind = next((k for t, k in kinds.items() if t in (field.annotation, *get_args(field.annotation))), "a value")
     ops = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
     bounds = [f"{ops[op]} {getattr(m, op)}" for m in field.metadata for op in ops if getattr(m, op, None) is not None]
     return f"use {kind}" + (f" {' and '.join(bounds)}" if bounds else "")

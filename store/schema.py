@@ -33,8 +33,10 @@ class ChunkMeta:
 
     @property
     def file(self) -> str:
-        """The file the document came from (a JSONL file holds many documents)."""
-        return self.source.split("#", 1)[0]
+        """The file the document came from: a JSONL file holds many documents, each named
+        `<file>.jsonl#<key>`; any other source is a file of its own (its path may hold '#')."""
+        head, sep, _ = self.source.partition(".jsonl#")
+        return head + ".jsonl" if sep else self.source
 
     def to_metadata(self) -> dict[str, Any]:
         """Flat metadata for Chroma: None becomes '' (Chroma keeps no nulls)."""

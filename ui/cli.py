@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -107,8 +108,13 @@ def _print_answer(ans, streamed: str | None = None) -> None:
             print(f"    “{c.quote}”")
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    warnings.showwarning = _one_line_warning   # the library's warnings, as one line each
     try:
         return _run(args)
     except RagError as exc:
