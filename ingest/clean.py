@@ -37,8 +37,8 @@ _CHROME_RE = re.compile(
 def strip_ruby(text: str) -> str:
     """Drop pinyin annotations after Chinese characters.
 
-    >>> strip_ruby("品質(zhì)立市 發(fā)布 大连(Dalian)")
-    '品質立市 發布 大连(Dalian)'
+    >>> strip_ruby("圖(tú)書館 開(kāi)放 杭州(Hangzhou)")
+    '圖書館 開放 杭州(Hangzhou)'
     """
     return _RUBY_RE.sub(r"\1", text)
 

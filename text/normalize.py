@@ -73,8 +73,8 @@ def fold(text: str) -> str:
 def normalize(text: str) -> str:
     """The indexing form: `fold` plus collapsed whitespace.
 
-    >>> normalize("瀋陽  質量\\n發佈")
-    '沈阳 质量 发布'
+    >>> normalize("圖書館  開放\\n時間")
+    '图书馆 开放 时间'
     """
     return _WS_RE.sub(" ", fold(text)).strip()
 

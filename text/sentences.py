@@ -3,8 +3,8 @@
 Used by the chunker (chunks are whole sentences) and by the reader (quotes are sentences).
 Ends: 。！？；!? and '.' when followed by a space and not part of an abbreviation or number.
 
->>> [s.text for s in split_sentences("共有五家。其中三家为湖里区企业！Dalian Co., Ltd. won. Next")]
-['共有五家。', '其中三家为湖里区企业！', 'Dalian Co., Ltd. won.', 'Next']
+>>> [s.text for s in split_sentences("共有七家。其中两家为岚汀区企业！Larkspur Co., Ltd. won. Next")]
+['共有七家。', '其中两家为岚汀区企业！', 'Larkspur Co., Ltd. won.', 'Next']
 """
 
 from __future__ import annotations

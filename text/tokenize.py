@@ -5,8 +5,8 @@ a name jieba does not know (a company, a district) still matches. English words 
 case with a light plural/possessive stemmer. Numbers are kept whole ("293.87", "2022").
 Stop words are dropped from words, not from bigrams.
 
->>> lexical_tokens("湖里区 奖励资金 Enterprises' awards 293.87万元")[:6]
-['湖里区', '湖里', '里区', '奖励', '资金', '奖励']
+>>> lexical_tokens("岚汀区 奖励资金 Enterprises' awards 417.36万元")[:6]
+['岚汀区', '岚汀', '汀区', '奖励', '资金', '奖励']
 """
 
 from __future__ import annotations
