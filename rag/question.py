@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from text.normalize import has_cjk, is_traditional, normalize
-from text.tokenize import STOP_WORDS, lexical_tokens, stem, word_tokens
 from rag.crosslingual import Dictionary, english_words
+from text.normalize import has_cjk, is_traditional, normalize
 from text.numbers import CLASSIFIERS
+from text.tokenize import STOP_WORDS, lexical_tokens, stem, word_tokens
 
 __all__ = ["Question", "Terms", "analyze", "EN_COUNT_CLASSIFIERS"]
 

@@ -15,12 +15,12 @@ import math
 import re
 from dataclasses import dataclass
 
-from text.normalize import fold, has_cjk, to_simplified, to_traditional
-from text.sentences import split_sentences
-from text.tokenize import STOP_WORDS
-from text.numbers import CURRENCY, Quantity, find_quantities, format_value_en
 from rag.question import Question, Terms
 from rag.types import Hit, Reading
+from text.normalize import fold, has_cjk, to_simplified, to_traditional
+from text.numbers import CURRENCY, Quantity, find_quantities, format_value_en
+from text.sentences import split_sentences
+from text.tokenize import STOP_WORDS
 
 __all__ = ["ExtractiveReader", "ABSTAIN_TEXT", "says_not_found"]
 
@@ -276,29 +276,29 @@ class ExtractiveReader:
             best = self._best_quantity(q, pool)
             if best is None:
                 return self._abstain(q)
-            score, s, qty = best
-            return self._done(q, hits, s, self._say_quantity(q, qty, s), score)
+            _, s, qty = best
+            return _quoted(s, self._say_quantity(q, qty, s))
         if q.kind == "date":
             best = self._best_date(q, pool)
             if best is None:
                 return self._abstain(q)
-            score, s, text = best
-            return self._done(q, hits, s, self._script(q, text), score)
+            _, s, text = best
+            return _quoted(s, self._script(q, text))
         if q.kind == "list":
             ranked = sorted(pool, key=lambda s: -(s.coverage + 0.1 * s.context))
             for s in ranked[:8]:
                 items, _ = self._list_items(s, q)
                 if items:
                     sep = "、" if q.lang == "zh" else "; "
-                    return self._done(q, hits, s, self._script(q, sep.join(items)), s.coverage)
+                    return _quoted(s, self._script(q, sep.join(items)))
         if q.kind == "person":
             ranked = sorted(pool, key=lambda s: -(s.coverage + 0.1 * s.context))
             for s in ranked[:5]:
                 name = self._person(q, s)
                 if name:
-                    return self._done(q, hits, s, self._script(q, name), s.coverage)
+                    return _quoted(s, self._script(q, name))
         s = max(pool, key=lambda s: s.coverage + 0.1 * s.context)
-        return self._done(q, hits, s, self._script(q, s.text), s.coverage)
+        return _quoted(s, self._script(q, s.text))
 
     def _person(self, q: Question, s: _Sent) -> str | None:
         if has_cjk(s.text):
@@ -337,12 +337,14 @@ class ExtractiveReader:
             return text
         return to_traditional(text) if q.traditional else to_simplified(text)
 
-    def _done(self, q: Question, hits: list[Hit], s: _Sent, answer: str, score: float) -> Reading:
-        return Reading(answer=f"{answer} [1]", abstained=False, quotes=[(s.hit, s.text)])
-
     @staticmethod
     def _abstain(q: Question) -> Reading:
         return Reading(answer=ABSTAIN_TEXT[q.lang], abstained=True)
+
+
+def _quoted(s: _Sent, answer: str) -> Reading:
+    """The answer, cited as [1], with its sentence as the quote."""
+    return Reading(answer=f"{answer} [1]", abstained=False, quotes=[(s.hit, s.text)])
 
 
 def says_not_found(text: str) -> bool:
