@@ -9,11 +9,17 @@ Question fields (unknown ones are ignored):
     unanswerable: true          the assistant must abstain
     lang, kind                  tags for the breakdown
 Outputs in --out: results.jsonl, summary.json, report.md, accuracy.png.
+
+Besides accuracy, an answer is scored for being concise: a correct answer longer than three
+times its expected span, and at least 24 characters long, is not a concise one (a sentence
+pasted as the answer holds the span but does not answer). `concise_accuracy` counts only
+correct and concise answers (and correct abstentions).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import sys
 import time
@@ -23,7 +29,11 @@ from text.normalize import normalize
 from common.errors import InputError
 from text.numbers import same_value, values_in
 
-__all__ = ["load_questions", "score_answer", "run_eval"]
+__all__ = ["load_questions", "score_answer", "expected_length", "run_eval", "CONCISE_FACTOR", "CONCISE_MIN_CHARS"]
+
+CONCISE_FACTOR = 3
+CONCISE_MIN_CHARS = 24
+_MARKERS = re.compile(r"\s*(?:\[\d+(?:\s*[,，、]\s*\d+)*\]|【\d+】)")
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -58,8 +68,29 @@ def _has_text(answer_norm: str, alt: str) -> bool:
     return normalize(alt) in answer_norm
 
 
+def expected_length(item: dict) -> int | None:
+    """Characters of the shortest complete expected answer: the shortest alternative of each
+    group (or number) that must appear, added up; None when the item names no span.
+
+    >>> expected_length({"answers": [["2009年", "2009年初"]], "numbers": [18]})
+    7
+    """
+    lengths = [min(len(str(a)) for a in (g if isinstance(g, list) else [g]))
+               for key in ("answers", "terms") for g in item.get(key, []) if g]
+    lengths += [len(str(n)) for n in item.get("numbers", [])]
+    return sum(lengths) if lengths else None
+
+
+def _concise(item: dict, text: str) -> bool:
+    expected = expected_length(item)
+    if item.get("unanswerable") or not expected:
+        return True
+    length = len(_MARKERS.sub("", text).strip())
+    return not (length > CONCISE_FACTOR * expected and length >= CONCISE_MIN_CHARS)
+
+
 def score_answer(item: dict, ans: dict) -> dict:
-    """Checks for one answer: {'correct': bool, 'cited_ok': bool|None, 'checks': {...}}."""
+    """Checks for one answer: {'correct': bool, 'concise': bool, 'cited_ok': bool|None, 'checks': {...}}."""
     text = ans["answer"]
     norm = normalize(text)
     checks: dict[str, bool] = {}
@@ -82,7 +113,9 @@ def score_answer(item: dict, ans: dict) -> dict:
     cited_ok = None
     if docs and not item.get("unanswerable"):
         cited_ok = any(any(_same_doc(c, d) for d in docs) for c in cited)
-    return {"correct": all(checks.values()), "cited_ok": cited_ok, "checks": checks}
+    correct = all(checks.values())
+    return {"correct": correct, "concise": correct and _concise(item, text), "cited_ok": cited_ok,
+            "checks": checks}
 
 
 def _same_doc(cited: str, doc: str) -> bool:
@@ -119,7 +152,8 @@ def run_eval(assistant, questions_path: Path, out_dir: Path, progress: bool = Tr
         docs = item.get("docs") or ([item["doc"]] if item.get("doc") else [])
         rank = _retrieval_rank(assistant.search(item["question"], k_hit), docs) if docs else None
         scored = score_answer(item, ans)
-        rows.append({"id": item["id"], **ans, "correct": scored["correct"], "cited_ok": scored["cited_ok"],
+        rows.append({"id": item["id"], **ans, "correct": scored["correct"], "concise": scored["concise"],
+                     "cited_ok": scored["cited_ok"],
                      "checks": scored["checks"], "retrieval_rank": rank, "latency_ms": round(total_ms, 2),
                      "kind": item.get("kind", "untagged"), "lang": item.get("lang", "untagged"),
                      "unanswerable": bool(item.get("unanswerable"))})
@@ -145,11 +179,18 @@ def _summarise(rows: list[dict], k_hit: int) -> dict:
     def rate(v: list[dict], key: str) -> float:
         return round(sum(bool(x.get(key)) for x in v) / len(v), 4) if v else 0.0
 
+    ranked_ids = {id(r) for r in ranked}
+
+    def hit_rate(v: list[dict]) -> float | None:
+        ranked_v = [r for r in v if id(r) in ranked_ids]
+        return round(sum(r["retrieval_rank"] is not None for r in ranked_v) / len(ranked_v), 4) if ranked_v else None
+
     def by(tag: str, rates: tuple[str, ...] = ()) -> dict:
         groups: dict[str, list[dict]] = {}
         for r in rows:
             groups.setdefault(r.get(tag, "extractive" if tag == "backend" else "untagged"), []).append(r)
         return {k: {"n": len(v), "accuracy": round(sum(x["correct"] for x in v) / len(v), 4),
+                    "concise_accuracy": rate(v, "concise"), f"hit@{k_hit}": hit_rate(v),
                     **{f"{key}_rate": rate(v, key) for key in rates}}
                 for k, v in sorted(groups.items())}
 
@@ -157,10 +198,11 @@ def _summarise(rows: list[dict], k_hit: int) -> dict:
     return {
         "questions": n,
         "accuracy": round(sum(r["correct"] for r in rows) / n, 4),
+        "concise_accuracy": rate(rows, "concise"),
         "citation_accuracy": round(sum(bool(r["cited_ok"]) for r in with_doc) / len(with_doc), 4) if with_doc else None,
         "abstention_precision": round(len(true_abstain) / len(abstained), 4) if abstained else None,
         "abstention_recall": round(len(true_abstain) / len(should), 4) if should else None,
-        f"hit@{k_hit}": round(sum(r["retrieval_rank"] is not None for r in ranked) / len(ranked), 4) if ranked else None,
+        f"hit@{k_hit}": hit_rate(rows),
         "mrr": round(sum(1 / r["retrieval_rank"] for r in ranked if r["retrieval_rank"]) / len(ranked), 4) if ranked else None,
         "latency_ms": {"p50": _pct(lat, 0.5), "p95": _pct(lat, 0.95), "mean": round(statistics.fmean(lat), 2)},
         "verified_rate": rate(rows, "verified"),
@@ -180,12 +222,17 @@ def _report(summary: dict, rows: list[dict]) -> str:
             lines.append(f"| {k} | {v} |")
     lines.append(f"| latency p50 / p95 (ms) | {summary['latency_ms']['p50']} / {summary['latency_ms']['p95']} |")
     for tag in ("by_kind", "by_lang", "by_backend"):
-        lines += ["", f"## Accuracy {tag.replace('_', ' ')}", "", "| tag | n | accuracy |", "| --- | --- | --- |"]
-        lines += [f"| {k} | {v['n']} | {v['accuracy']} |" for k, v in summary[tag].items()]
-    misses = [r for r in rows if not r["correct"] or r["cited_ok"] is False]
+        hit = next(key for key in next(iter(summary[tag].values())) if key.startswith("hit@"))
+        lines += ["", f"## Accuracy {tag.replace('_', ' ')}", "", f"| tag | n | accuracy | concise | {hit} |",
+                  "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {k} | {v['n']} | {v['accuracy']} | {v['concise_accuracy']} | {v[hit]} |"
+                  for k, v in summary[tag].items()]
+    misses = [r for r in rows if not r["concise"] or r["cited_ok"] is False]
     lines += ["", f"## Misses ({len(misses)})", ""]
     for r in misses:
         failed = [k for k, ok in r["checks"].items() if not ok]
+        if r["correct"] and not r["concise"]:
+            failed.append("concise")
         if r["cited_ok"] is False:
             failed.append("citation")
         lines.append(f"- `{r['id']}` {r['question']} → {r['answer']} (failed: {', '.join(failed)})")
