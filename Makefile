@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo run test unit bench bench-scale clean
+.PHONY: setup demo run test unit bench bench-scale eval-open clean
 
 $(BIN)/rag: pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -41,6 +41,10 @@ bench: setup
 # 100k+ chunks from the shared news corpus (about 35 minutes on 2 cores)
 bench-scale: setup
 	$(BIN)/python benchmarks/bench_scale.py --corpus ../shared/corpora/xinhua --chunk-tokens 180 --out benchmarks/scale.json
+
+# The open reading-comprehension sets in ../shared/devsets (val split; about 10 minutes on 2 cores)
+eval-open: setup
+	$(BIN)/python benchmarks/eval_open.py --split val --out benchmarks/open.json
 
 clean:
 	rm -rf .rag eval_out benchmarks/out
