@@ -226,3 +226,21 @@ def test_assistant_search_uses_the_retriever(corpus, retriever, monkeypatch):
     hits = corpus.search("松岭市新建了几座图书馆?", k=2)
     assert len(hits) == 2 and hits[0].source == "library_tw.txt"
     assert len(corpus.search("松岭市新建了几座图书馆?")) == corpus.settings.top_k
+
+
+def test_a_fitted_weight_for_the_script_replaces_the_ratio(corpus, dictionary):
+    blind_for_chinese = HybridRetriever(corpus.store, corpus.lexical, RatioEmbedder(1.0), dictionary,
+                                        dense_weights={"zh": 0.0})
+    assert blind_for_chinese.dense_weight("松岭市 图书馆") == 0.0
+    assert blind_for_chinese.dense_weight("quarry bay library") == 1.0   # no weight fitted for English
+
+
+def test_fitted_weights_are_read_per_model(tmp_path):
+    from rag.retrieve import load_weights
+
+    path = tmp_path / "retrieval.json"
+    path.write_text('{"format": 1, "dense_weight": {"some/model": {"zh": 0.2}}}', encoding="utf-8")
+    assert load_weights(path) == {"some/model": {"zh": 0.2}}
+    path.write_text('{"format": 99, "dense_weight": {"some/model": {"zh": 0.2}}}', encoding="utf-8")
+    assert load_weights(path) == {}                       # another format is not read
+    assert load_weights(tmp_path / "missing.json") == {}
