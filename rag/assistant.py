@@ -119,6 +119,11 @@ class Assistant:
             return math.log(1 + n / (1 + df)) if df else math.log(1 + n)
         return idf
 
+    def analyze(self, question: str):
+        """The question as the readers see it (`rag.question.Question`): its kind, terms with
+        their weights in this store, and their translations."""
+        return analyze(question, idf=self._idf(), dictionary=self.dictionary)
+
     def ask(self, question: str, top_k: int | None = None, *, extractive: bool = False) -> Answer:
         """Answer a question; the same Answer as the `Final` event of `ask_stream`."""
         answer = None
@@ -144,7 +149,7 @@ class Assistant:
             t0 = time.perf_counter()
             hits = self.retriever.search(question, top_k or self.settings.top_k)
             t1 = time.perf_counter()
-            q = analyze(question, idf=self._idf(), dictionary=self.dictionary)
+            q = self.analyze(question)
         for event in backend.answer(q, hits):
             if isinstance(event, Final):
                 event.answer.timings_ms = {"retrieve": round((t1 - t0) * 1000, 2),

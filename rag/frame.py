@@ -1,0 +1,109 @@
+"""The slot a question leaves open: where its question word stands, the words around it, the
+noun it asks about, the type of answer it wants, and the constraints it sets.
+
+A Chinese question keeps the word order of its answer's sentence, with the question word in
+the answer's place: "郑有杰的父亲翻译了日本哪部小说" ~ "其父翻译了日本小说《横山家之味》". So the
+words just before and after the question word are where the answer is to be looked for.
+
+    frame("青禾市质量奖哪一年设立?")   -> answer type 'date', left ('青禾市', '质量奖'), right ('设立',)
+    frame("Who founded the Riverton club in 2019?") -> 'person', years (2019,)
+
+Rules here are about how questions are phrased, never about a corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.question import Question
+from text.tagged import tag_words
+from text.tokenize import STOP_WORDS
+
+__all__ = ["Frame", "frame", "ANSWER_TYPES"]
+
+ANSWER_TYPES = ("count", "amount", "percent", "number", "date", "person", "place", "org", "list", "other")
+
+_ZH_WH = re.compile(r"多少|几|哪一?[个位种所家座部本条支年国些里儿处方届次天月]?|什么|啥|谁|何(?:时|地|处|人|种|年)?|"
+                    r"怎样|怎么|如何|为什么|为何|是否")
+_EN_WH = re.compile(r"\b(?:how (?:many|much|long|old|far|large|big|high)|what|which|who|whom|whose|when|where|why|how)\b")
+_SKIP = set("的了是为在于被把将与和及之也都就还所")   # particles between the question word and its context
+_YEAR = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?!\d)")
+_ORDINAL = re.compile(r"第\s*([0-9一二三四五六七八九十百]+)\s*[届次期批个名位]|\b(\d+)(?:st|nd|rd|th)\b")
+_PERSON_Q = re.compile(r"谁|哪位|什么人|何人|姓名|名字|\bwho\b|\bwhom\b|\bwhose\b")
+_PLACE_Q = re.compile(r"哪里|哪儿|何地|何处|什么地方|哪个(?:国家|城市|省|地区|地方)|哪国|\bwhere\b")
+_ORG_Q = re.compile(r"哪(?:个|一|家|所)?(?:公司|企业|单位|组织|机构|学校|大学|球队|俱乐部|银行|医院|政党|部门)|"
+                    r"\bwhich (?:company|firm|organi[sz]ation|university|school|team|club|bank)\b")
+_PERCENT_Q = re.compile(r"百分之|比例|比率|占比|percent|percentage|proportion|share of")
+
+
+@dataclass(frozen=True)
+class Frame:
+    answer_type: str
+    wh: str                       # the question word as written ('' when none was found)
+    left: tuple[str, ...]         # content words just before the question word (nearest last)
+    right: tuple[str, ...]        # content words just after it (nearest first)
+    head: str                     # the noun the question word asks about (哪个学校 -> 学校)
+    years: tuple[int, ...]        # years the question names
+    ordinals: tuple[int, ...]     # 第六届 -> 6; "8th" -> 8
+    classifier: str               # measure words a count may use
+
+
+def _content(words) -> list[str]:
+    return [w.text for w in words if not w.is_punct and not (len(w.text) == 1 and w.text in _SKIP)
+            and w.text not in STOP_WORDS]
+
+
+def _answer_type(q: Question, norm: str) -> str:
+    if q.kind in ("count", "amount", "date", "list", "person"):
+        if q.kind == "list" and _PERSON_Q.search(norm):
+            return "person"
+        return q.kind
+    if _PERCENT_Q.search(norm):
+        return "percent"
+    if q.kind == "number":
+        return "number"
+    if _PERSON_Q.search(norm):
+        return "person"
+    if _PLACE_Q.search(norm):
+        return "place"
+    if _ORG_Q.search(norm):
+        return "org"
+    return "other"
+
+
+def _ordinal_value(text: str) -> int | None:
+    from text.numbers import parse_chinese_numeral
+
+    if text.isdigit():
+        return int(text)
+    value = parse_chinese_numeral(text)
+    return int(value) if value is not None else None
+
+
+def frame(q: Question) -> Frame:
+    """The open slot of an analysed question."""
+    norm = q.norm
+    pattern = _ZH_WH if q.lang == "zh" else _EN_WH
+    m = pattern.search(norm)
+    wh, left, right, head = "", (), (), ""
+    if m:
+        wh = m.group(0)
+        clause_start = max((norm.rfind(c, 0, m.start()) for c in "，,。;；:："), default=-1) + 1
+        before = tag_words(norm[clause_start:m.start()])
+        after = tag_words(norm[m.end():])
+        cut = next((i for i, w in enumerate(after) if w.is_punct), len(after))
+        after = after[:cut]
+        left = tuple(_content(before)[-3:])
+        right_words = _content(after)
+        if q.lang == "zh" and after and after[0].flag in ("q", "m") and len(after[0].text) == 1:
+            right_words = right_words[1:] if right_words and right_words[0] == after[0].text else right_words
+        right = tuple(right_words[:3])
+        asks_for_noun = wh.startswith(("哪", "什么", "多少", "几", "何", "what", "which", "how many"))
+        nouns = [w.text for w in after[:3] if (w.flag.startswith("n") or w.flag in ("eng", "cap"))
+                 and w.text not in STOP_WORDS]
+        head = nouns[0] if nouns and asks_for_noun else ""
+    years = tuple(int(y) for y in _YEAR.findall(norm))
+    ordinals = tuple(v for g in _ORDINAL.findall(norm) for v in [_ordinal_value(g[0] or g[1])] if v is not None)
+    return Frame(answer_type=_answer_type(q, norm), wh=wh, left=left, right=right, head=head,
+                 years=years, ordinals=ordinals, classifier=q.classifier)

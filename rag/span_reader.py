@@ -1,0 +1,59 @@
+"""The offline reader: the best-scored span of the retrieved sentences, or an abstention.
+
+Candidates (`rag.spans`) are scored by a model fitted on open data (`rag.ranker`); the answer
+is the best span copied from its sentence, in the question's script, cited `[1]`, with its
+sentence as the quote. When no span scores above the threshold fitted with the model, it says
+it does not know. An English question answered from a Chinese sentence gets the figure in
+English as well ("8 (8家)").
+
+What it does not do: arithmetic, paraphrase, or answers joined from two sentences.
+"""
+
+from __future__ import annotations
+
+from rag.frame import frame
+from rag.question import Question
+from rag.ranker import SpanRanker
+from rag.reader import ABSTAIN_TEXT
+from rag.spans import sentence_views
+from rag.types import Hit, Reading
+from text.normalize import has_cjk, to_simplified, to_traditional
+from text.numbers import find_quantities, format_value_en
+
+__all__ = ["SpanReader"]
+
+
+class SpanReader:
+    """A `rag.protocols.Reader`: deterministic, exact, its weights fitted on open data."""
+
+    def __init__(self, ranker: SpanRanker | None = None, threshold: float | None = None):
+        self.ranker = ranker or SpanRanker.load()
+        self.threshold = self.ranker.threshold if threshold is None else threshold
+
+    def read(self, q: Question, hits: list[Hit]) -> Reading:
+        if not hits or not (q.keywords or q.translated):
+            return _abstain(q)
+        views = sentence_views(q, hits)
+        scored = self.ranker.rank(frame(q), views)
+        if not scored or scored[0][0] < self.threshold:
+            return _abstain(q)
+        _, span = scored[0]
+        return Reading(answer=f"{_say(q, span.text)} [1]", abstained=False,
+                       quotes=[(span.sent.hit, span.sent.text)])
+
+
+def _say(q: Question, text: str) -> str:
+    text = text.strip()
+    if q.lang == "zh":
+        if not has_cjk(text):
+            return text
+        return to_traditional(text) if q.traditional else to_simplified(text)
+    if has_cjk(text):
+        quantities = find_quantities(text)
+        if quantities:
+            return f"{format_value_en(quantities[0])} ({text})"
+    return text
+
+
+def _abstain(q: Question) -> Reading:
+    return Reading(answer=ABSTAIN_TEXT[q.lang], abstained=True)

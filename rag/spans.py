@@ -1,0 +1,205 @@
+"""Candidate answers: short runs of words inside a clause of a retrieved sentence.
+
+Every sentence of the passages is tagged (`text.tagged`) and scored for how well it covers the
+question; in the best few, every run of one to `MAX_WORDS` words that stays inside a clause
+(it crosses no ，。；：!? but may cross 、 and 和) is a candidate, as are the whole of a 《title》
+or “quotation” and a whole enumeration (A、B和C). The ranker (`rag.ranker`) scores them with
+the features of `rag.features`; the answer is the best one, copied from the sentence.
+
+What it does not do: paraphrase, or join spans of two sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rag.question import Question, Terms
+from rag.types import Hit
+from text.normalize import fold, has_cjk
+from text.sentences import split_sentences
+from text.tagged import Tagged, tag_words
+
+__all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "MAX_WORDS", "MAX_CHARS",
+           "HARD_PUNCT"]
+
+MAX_WORDS = 7
+MAX_CHARS = 40
+HARD_PUNCT = set("，,。；;：:!！?？…")
+_OPEN_CLOSE = {"《": "》", "“": "”", "「": "」", "『": "』", "\"": "\"", "(": ")", "（": "）"}
+_NO_START = set("的了是在和与及并或而也都就被把将对从向于之")
+_NO_END = set("的了和与及并或而在被把将对从向于之是")
+
+
+@dataclass
+class SentenceView:
+    """A sentence of a retrieved passage, tagged, with what of the question it holds."""
+    hit: int                      # index of its passage in the hits
+    text: str                     # as written
+    norm: str                     # fold(text): same length, simplified, lower case
+    words: list[Tagged]
+    match: list[float]            # per word: weight of the question term it meets (0 for none)
+    coverage: float               # share of the question's term weight met in the sentence
+    cross: bool                   # in the other language than the question
+    rank: int = 0                 # by coverage among all sentences, 0 = best
+    total_weight: float = 1.0     # weight of all of the question's terms
+
+
+@dataclass
+class Span:
+    sent: SentenceView
+    i: int                        # first word
+    j: int                        # one past the last word
+    kind: str = "words"           # words | quoted | list
+    start: int = field(init=False)
+    end: int = field(init=False)
+
+    def __post_init__(self):
+        self.start = self.sent.words[self.i].start
+        self.end = self.sent.words[self.j - 1].end
+
+    @property
+    def text(self) -> str:
+        return self.sent.text[self.start:self.end]
+
+    @property
+    def norm(self) -> str:
+        return self.sent.norm[self.start:self.end]
+
+
+def _terms_for(q: Question, cross: bool) -> Terms:
+    return q.translated if cross and q.translated else q.keywords
+
+
+def _meets(word: str, alts: tuple[str, ...]) -> bool:
+    for a in alts:
+        if a == word or (len(word) >= 2 and word in a) or (len(a) >= 2 and a in word):
+            return True
+    return False
+
+
+def _view(q: Question, hit_index: int, text: str, context_norm: str) -> SentenceView:
+    norm = fold(text)
+    words = tag_words(norm, text)
+    cross = has_cjk(norm) != (q.lang == "zh")
+    terms = _terms_for(q, cross)
+    total = sum(terms.values()) or 1.0
+    match = [0.0] * len(words)
+    got = 0.0
+    for alts, w in terms.items():
+        hit = False
+        for k, word in enumerate(words):
+            if not word.is_punct and _meets(word.text, alts):
+                match[k] = max(match[k], w)
+                hit = True
+        if not hit and any(a in norm for a in alts):
+            hit = True   # met inside a longer word
+        got += w if hit else (0.35 * w if any(a in context_norm for a in alts) else 0.0)
+    return SentenceView(hit_index, text, norm, words, match, got / total, cross, total_weight=total)
+
+
+def sentence_views(q: Question, hits: list[Hit]) -> list[SentenceView]:
+    """Every sentence of the hits, ranked by coverage (best first)."""
+    views = []
+    for i, hit in enumerate(hits):
+        context = fold((hit.title or "") + "\n" + hit.text)
+        for s in split_sentences(hit.text):
+            if len(s.text) > 600:   # a run-on "sentence": read it clause by clause
+                pieces = [p for p in _clauses(s.text)]
+            else:
+                pieces = [s.text]
+            views.extend(_view(q, i, p, context) for p in pieces if p.strip())
+    order = sorted(range(len(views)), key=lambda k: (-views[k].coverage, views[k].hit))
+    for rank, k in enumerate(order):
+        views[k].rank = rank
+    return [views[k] for k in order]
+
+
+def _clauses(text: str, size: int = 300) -> list[str]:
+    out, start = [], 0
+    while start < len(text):
+        cut = min(len(text), start + size)
+        if cut < len(text):
+            marks = [text.rfind(c, start, cut) for c in "，,；;"]
+            best = max(marks)
+            cut = best + 1 if best > start else cut
+        out.append(text[start:cut])
+        start = cut
+    return out
+
+
+def candidate_spans(view: SentenceView) -> list[Span]:
+    """Runs of words inside one clause, whole quotations and whole enumerations."""
+    words = view.words
+    out: list[Span] = []
+    n = len(words)
+    for i in range(n):
+        w = words[i]
+        if w.is_punct or (len(w.text) == 1 and w.text in _NO_START):
+            continue
+        chars = 0
+        for j in range(i, min(n, i + MAX_WORDS)):
+            x = words[j]
+            if x.is_punct and (x.text in HARD_PUNCT or x.text in _OPEN_CLOSE or x.text in _OPEN_CLOSE.values()):
+                break
+            chars = x.end - w.start
+            if chars > MAX_CHARS:
+                break
+            if x.is_punct or (len(x.text) == 1 and x.text in _NO_END):
+                continue
+            out.append(Span(view, i, j + 1))
+    out.extend(_quoted(view))
+    out.extend(_enumerations(view))
+    return out
+
+
+def _quoted(view: SentenceView) -> list[Span]:
+    """《…》, “…” and (…) as wholes, marks included for titles."""
+    words, out = view.words, []
+    for i, w in enumerate(words):
+        close = _OPEN_CLOSE.get(w.text)
+        if not close:
+            continue
+        for j in range(i + 1, min(len(words), i + 20)):
+            if words[j].text == close:
+                if j > i + 1:
+                    inner = Span(view, i + 1, j, kind="quoted")
+                    out.append(Span(view, i, j + 1, kind="quoted") if w.text == "《" else inner)
+                break
+    return out
+
+
+def _enumerations(view: SentenceView) -> list[Span]:
+    """Whole enumerations: from one of the few words before the first 、 (an English comma) to
+    one of the few after the last separator of the same clause; the ranker picks the edges."""
+    words, out = view.words, []
+    zh = has_cjk(view.norm)
+    first_sep = "、" if zh else ","
+    last_seps = {"、", "和", "与", "及", "以及"} if zh else {",", "and"}
+    n, k = len(words), 0
+    while k < n:
+        if words[k].text != first_sep:
+            k += 1
+            continue
+        lo = k
+        while lo > 0 and k - lo < 6 and not _cuts(words[lo - 1], first_sep):
+            lo -= 1
+        last = k
+        m = k + 1
+        while m < n and not _cuts(words[m], first_sep) and m - last <= 8:
+            if words[m].text in last_seps:
+                last = m
+            m += 1
+        hi = min(m, last + 7)
+        for a in range(lo, k):
+            if words[a].is_punct or words[a].text in _NO_START:
+                continue
+            for b in range(last + 1, hi):
+                if not words[b].is_punct and words[b].text not in _NO_END \
+                        and words[b].end - words[a].start <= 200:
+                    out.append(Span(view, a, b + 1, kind="list"))
+        k = m
+    return out
+
+
+def _cuts(w: Tagged, separator: str = "") -> bool:
+    return w.is_punct and w.text != separator and (w.text in HARD_PUNCT or w.text in _OPEN_CLOSE or w.text in _OPEN_CLOSE.values())

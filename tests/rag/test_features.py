@@ -1,0 +1,130 @@
+"""Each feature of a candidate span, on sentences written for the test (no store, no model)."""
+
+import pytest
+
+from rag import features as F
+from rag.frame import frame
+from rag.question import analyze
+from rag.spans import candidate_spans, sentence_views
+from rag.types import Hit
+
+
+def _ctx(question: str, sentence: str, span_text: str, kind: str | None = None) -> F.SpanContext:
+    q = analyze(question)
+    hit = Hit(chunk_id="d:0", source="d.txt", title="", date=None, text=sentence, score=1.0)
+    views = sentence_views(q, [hit])
+    for view in views:
+        for span in candidate_spans(view):
+            if span.text == span_text and (kind is None or span.kind == kind):
+                return F.SpanContext(frame(q), span, views[0].coverage)
+    raise AssertionError(f"no candidate {span_text!r} in {[s.text for v in views for s in candidate_spans(v)]}")
+
+
+SENT = "青禾市的市花是紫藤，由市议会于1998年选定。"
+
+
+def test_repeats_question_is_high_for_the_question_s_own_words():
+    assert F.repeats_question(_ctx("青禾市的市花是什么？", SENT, "市花")) == 1.0
+    assert F.repeats_question(_ctx("青禾市的市花是什么？", SENT, "紫藤")) == 0.0
+
+
+def test_near_left_decays_with_the_words_between():
+    close = F.near_left(_ctx("青禾市的市花是什么？", SENT, "紫藤"))
+    far = F.near_left(_ctx("青禾市的市花是什么？", SENT, "选定"))
+    assert close > far
+
+
+def test_near_right_sees_a_question_word_after_the_span():
+    c = _ctx("谁选定了青禾市的市花？", "市议会选定了青禾市的市花。", "市议会")
+    assert F.near_right(c) > 0.5
+    assert F.near_left(c) == 0.0
+
+
+def test_window_and_clause_coverage_count_question_words_around_the_span():
+    near = _ctx("青禾市的市花是什么？", SENT, "紫藤")
+    assert F.window_coverage(near) > 0
+    assert F.clause_coverage(near) > 0
+    other_clause = _ctx("青禾市的市花是什么？", SENT, "1998年")
+    assert F.clause_coverage(other_clause) == 0.0
+
+
+def test_left_context_is_the_word_before_the_question_word():
+    c = _ctx("林知远创办了什么？", "林知远创办了槐山书院。", "槐山书院")
+    assert F.left_context(c) == 1.0
+    assert F.right_context(c) == 0.0
+    assert F.left_context(_ctx("林知远创办了什么？", "林知远创办了槐山书院。", "林知远")) == 0.0
+
+
+def test_right_context_is_the_word_after_the_question_word():
+    c = _ctx("谁创办了槐山书院？", "林知远创办了槐山书院。", "林知远")
+    assert F.right_context(c) == 1.0
+    assert F.left_context(c) == 0.0
+
+
+def test_ends_with_head_noun_asked_about():
+    q = "他毕业于哪所大学？"
+    assert F.ends_with_head(_ctx(q, "他毕业于北岸大学。", "北岸大学")) == 1.0
+    assert F.ends_with_head(_ctx(q, "他毕业于北岸大学。", "毕业")) == 0.0
+
+
+def test_clause_edges():
+    c = _ctx("青禾市的市花是什么？", SENT, "紫藤")
+    assert F.ends_clause(c) == 1.0
+    assert F.starts_clause(c) == 0.0
+
+
+@pytest.mark.parametrize("feature, sentence, span, expected", [
+    (F.has_number, "共有14家企业获奖。", "14家", 1.0),
+    (F.has_number, "共有十四家企业获奖。", "十四家", 1.0),
+    (F.has_number, "共有企业获奖。", "企业", 0.0),
+    (F.is_date, "大桥于1998年5月通车。", "1998年5月", 1.0),
+    (F.is_date, "大桥于1998年5月通车。", "通车", 0.0),
+    (F.is_money, "奖金共计30万元。", "30万元", 1.0),
+    (F.is_money, "奖金共计30项。", "30项", 0.0),
+    (F.is_percent, "增长了12%。", "12%", 1.0),
+    (F.is_org, "他在北岸大学任教。", "北岸大学", 1.0),
+    (F.is_org, "他在北岸任教。", "任教", 0.0),
+])
+def test_type_flags(feature, sentence, span, expected):
+    assert feature(_ctx("有什么？", sentence, span)) == expected
+
+
+def test_person_flag_for_a_chinese_name_and_a_capitalised_english_name():
+    assert F.is_person(_ctx("谁说的？", "王小明说，大桥将于明年通车。", "王小明")) == 1.0
+    assert F.is_person(_ctx("Who said it?", "Mary Stone said the bridge opens next year.", "Mary Stone")) == 1.0
+    assert F.is_person(_ctx("Who said it?", "Mary Stone said the bridge opens next year.", "bridge")) == 0.0
+
+
+def test_quoted_and_list_spans_are_flagged():
+    assert F.is_quoted(_ctx("他写了哪本书？", "他写了《北岸的风》。", "《北岸的风》", "quoted")) == 1.0
+    c = _ctx("哪些企业获奖？", "获奖企业有甲钢厂、乙纺织厂和丙化工厂。", "甲钢厂、乙纺织厂和丙化工厂", "list")
+    assert F.is_list(c) == 1.0
+
+
+def test_unit_matches_the_measure_word_asked_for():
+    sentence = "全区有8家企业共20个项目获奖。"
+    assert F.unit_matches(_ctx("全区有多少家企业获奖？", sentence, "8家")) == 1.0
+    assert F.unit_matches(_ctx("全区有多少家企业获奖？", sentence, "20个")) == 0.0
+
+
+def test_year_contradicts_a_figure_that_stands_with_another_year():
+    sentence = "获奖企业从2019年的120家增加到2023年的180家。"
+    q = "2023年获奖企业有多少家？"
+    assert F.year_contradicts(_ctx(q, sentence, "120家")) == 1.0
+    assert F.year_contradicts(_ctx(q, sentence, "180家")) == 0.0
+    assert F.year_agrees(_ctx(q, sentence, "180家")) == 1.0
+    assert F.year_contradicts(_ctx("获奖企业有多少家？", sentence, "120家")) == 0.0
+
+
+def test_crosses_language_for_an_english_question_on_a_chinese_sentence():
+    assert F.crosses_language(_ctx("How many firms won?", "共有14家企业获奖。", "14家")) == 1.0
+    assert F.crosses_language(_ctx("有多少家企业获奖？", "共有14家企业获奖。", "14家")) == 0.0
+
+
+def test_feature_vector_matches_the_names_and_crosses_only_the_asked_type():
+    c = _ctx("全区有多少家企业获奖？", "全区有8家企业获奖。", "8家")
+    x = F.feature_vector(c)
+    assert len(x) == len(F.FEATURE_NAMES)
+    named = dict(zip(F.FEATURE_NAMES, x))
+    assert named["count*has_number"] == 1.0 and named["count*bias"] == 1.0
+    assert named["person*has_number"] == 0.0 and named["date*bias"] == 0.0
