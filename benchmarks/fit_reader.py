@@ -6,8 +6,9 @@ what they give on dev and (to check they generalise) on val.
 
 Each question is retrieved once through the real assistant (the stores of eval_open.py in
 benchmarks/out/open are reused) and cached; candidates and features are then built from the
-retrieved passages exactly as the reader builds them. Training rows are every candidate that
-holds the expected answer (a positive) and a seeded sample of the others. The threshold is the
+retrieved passages exactly as the reader builds them. The model is a conditional logit: for
+each dev question, a softmax over its candidates (those that hold the expected answer and a
+seeded sample of the others), fitted to put the probability on the ones that hold it. The threshold is the
 score that maximises concise accuracy on dev, abstentions included.
 """
 
@@ -24,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-NEGATIVES_PER_QUESTION = 60
+NEGATIVES_PER_QUESTION = 300
 
 
 def retrieved(name: str, split: str, devsets: Path, work: Path, refresh: bool) -> list[tuple[dict, object, list]]:
@@ -81,8 +82,9 @@ def candidates(q, hits):
 
 
 def build(rows, rng: random.Random | None):
-    """Per question: (item, hits, [(x, span, positive)]); with rng, the sampled training rows."""
-    per_question, X, y = [], [], []
+    """Per question: (item, hits, [(x, span, positive)]); with rng, the sampled training rows
+    (X, y, and the question each row belongs to)."""
+    per_question, X, y, group = [], [], [], []
     for item, q, hits in rows:
         gold = golds(item)
         cands = [(x, span, bool(gold) and is_positive(span.norm, gold)) for x, span in candidates(q, hits)]
@@ -90,11 +92,40 @@ def build(rows, rng: random.Random | None):
         if rng is None or not gold:
             continue
         pos = [c for c in cands if c[2]]
+        if not pos:
+            continue
         neg = [c for c in cands if not c[2]]
-        for x, _, _ in pos + rng.sample(neg, min(len(neg), NEGATIVES_PER_QUESTION)):
-            X.append(x)
-        y.extend([1] * len(pos) + [0] * min(len(neg), NEGATIVES_PER_QUESTION))
-    return per_question, X, y
+        neg = rng.sample(neg, min(len(neg), NEGATIVES_PER_QUESTION))
+        X.extend(x for x, _, _ in pos + neg)
+        y.extend([1] * len(pos) + [0] * len(neg))
+        group.extend([len(per_question)] * (len(pos) + len(neg)))
+    return per_question, X, y, group
+
+
+def fit_listwise(X, y, group, l2: float):
+    """Weights of a conditional logit: per question, a softmax over its candidates, maximising
+    the probability of the candidates that hold the answer (plus an L2 penalty)."""
+    import numpy as np
+    from scipy.optimize import minimize
+
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    pos = y.astype(bool)
+
+    def loss(w):
+        z = X @ w
+        zmax = np.maximum.reduceat(z, starts)
+        e = np.exp(z - np.repeat(zmax, np.diff(np.r_[starts, len(z)])))
+        total = np.add.reduceat(e, starts)
+        good = np.add.reduceat(e * pos, starts)
+        value = -np.sum(np.log(good) - np.log(total)) + l2 * w @ w
+        reps = np.diff(np.r_[starts, len(z)])
+        p_all = e / np.repeat(total, reps)
+        p_pos = e * pos / np.repeat(good, reps)
+        grad = X.T @ (p_all - p_pos) + 2 * l2 * w
+        return value, grad
+
+    result = minimize(loss, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return result.x
 
 
 def outcomes(ranker, per_question):
@@ -108,7 +139,9 @@ def outcomes(ranker, per_question):
         if not cands:
             out.append((float("-inf"), False, False, False, unanswerable))
             continue
-        score, span = max(((ranker.score(x), span) for x, span, _ in cands), key=lambda p: p[0])
+        values = ranker.scores([x for x, _, _ in cands])
+        best = int(values.argmax())
+        score, span = float(values[best]), cands[best][1]
         ans = {"answer": f"{_say(q, span.text)} [1]", "abstained": False,
                "citations": [{"source": hits[span.sent.hit].source}]}
         s = score_answer(item, ans)
@@ -146,27 +179,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", nargs="+", default=["cmrc2018", "drcd"])
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out" / "open")
     parser.add_argument("--refresh", action="store_true", help="retrieve again instead of using the cache")
-    parser.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength")
+    parser.add_argument("--l2", type=float, default=1.0, help="L2 penalty on the weights")
     parser.add_argument("--write", action="store_true", help="save the model to rag/reader_model.json")
     args = parser.parse_args(argv)
 
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
-
     from rag.features import FEATURE_NAMES
     from rag.ranker import MODEL_FILE, SpanRanker
 
     t0 = time.perf_counter()
     rng = random.Random(13)
     data = {}
-    X, y = [], []
+    X, y, group = [], [], []
     for name in args.sets:
         for split in ("dev", "val"):
             rows = retrieved(name, split, args.devsets, args.work, args.refresh)
-            per_question, Xs, ys = build(rows, rng if split == "dev" else None)
+            per_question, Xs, ys, gs = build(rows, rng if split == "dev" else None)
             data[(name, split)] = per_question
+            offset = (max(group) + 1) if group else 0
             X += Xs
             y += ys
+            group += [g + offset for g in gs]
             print(f"{name} {split}: {len(rows)} questions, candidates holding the answer for "
                   f"{oracle(per_question):.3f} of the answerable ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     X = np.asarray(X, dtype=np.float64)
@@ -174,9 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     mean = X.mean(axis=0)
     scale = X.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=args.C, max_iter=2000)
-    model.fit((X - mean) / scale, y)
-    ranker = SpanRanker(mean.tolist(), scale.tolist(), model.coef_[0].tolist(), float(model.intercept_[0]), 0.0)
+    coef = fit_listwise((X - mean) / scale, y, np.asarray(group), args.l2)
+    ranker = SpanRanker(mean.tolist(), scale.tolist(), coef.tolist(), 0.0, 0.0)
     print(f"fitted on {len(y)} rows ({int(y.sum())} positive) in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
 
     dev = [r for name in args.sets for r in outcomes(ranker, data[(name, "dev")])]
@@ -198,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     weights = sorted(zip(FEATURE_NAMES, ranker.coef), key=lambda p: -abs(p[1]))[:15]
     print("largest weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in weights))
     if args.write:
-        MODEL_FILE.write_text(ranker.to_json(fitted_on=[f"{n}/dev.jsonl" for n in args.sets], C=args.C,
+        MODEL_FILE.write_text(ranker.to_json(fitted_on=[f"{n}/dev.jsonl" for n in args.sets], l2=args.l2,
                                              figures=report) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_FILE}", file=sys.stderr)
     return 0

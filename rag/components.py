@@ -19,6 +19,7 @@ from rag.llm import make_client
 from rag.protocols import AnswerBackend, Reader, Retriever
 from rag.reader import ExtractiveReader
 from rag.retrieve import HybridRetriever
+from rag.span_reader import RoutedReader, SpanReader
 from rag.settings import Settings
 from store.chroma import ChunkStore
 from store.embed import SentenceEmbedder
@@ -51,7 +52,9 @@ def build_components(settings: Settings, *, embedder: Embedder | None = None, st
     dictionary = dictionary or Dictionary(s.cache_dir)
     retriever = retriever or HybridRetriever(store, lexical, embedder, dictionary,
                                              candidates=s.candidates, rrf_k=s.rrf_k)
-    reader = reader or ExtractiveReader()
+    if reader is None:
+        reader = {"rules": ExtractiveReader, "spans": SpanReader,
+                  "routed": lambda: RoutedReader(ExtractiveReader())}[s.reader]()
     extractive = ExtractiveBackend(reader)
     if backend is None:
         client = make_client(s.llm, base_url=s.llm_base_url, model=s.llm_model,

@@ -142,6 +142,54 @@ def _same(word: str, wanted: tuple[str, ...]) -> bool:
                               for w in wanted)
 
 
+def _question_bigrams(c: SpanContext) -> frozenset[str]:
+    return c.frame.bigrams
+
+
+def window_bigrams(c: SpanContext, width: int = 12) -> float:
+    """Share of the question's character bigrams found within `width` characters either side
+    of the span (robust where the question and the passage are segmented differently)."""
+    grams = _question_bigrams(c)
+    if not grams:
+        return 0.0
+    norm = c.view.norm
+    around = norm[max(0, c.span.start - width):c.span.start] + "|" + norm[c.span.end:c.span.end + width]
+    return sum(1 for g in grams if g in around) / len(grams)
+
+
+def span_bigrams_in_question(c: SpanContext) -> float:
+    """Share of the span's character bigrams that the question holds (an answer rarely repeats it)."""
+    grams = _question_bigrams(c)
+    norm = c.span.norm
+    pairs = [norm[k:k + 2] for k in range(len(norm) - 1)]
+    return sum(1 for g in pairs if g in grams) / len(pairs) if pairs and grams else 0.0
+
+
+def _aligned(c: SpanContext, step: int, wanted: tuple[str, ...], width: int = 4) -> float:
+    ws = c.view.words
+    k = c.span.i - 1 if step < 0 else c.span.j
+    seen = 0
+    found = 0
+    while 0 <= k < len(ws) and seen < width:
+        if ws[k].is_punct and ws[k].text in HARD_PUNCT:
+            break
+        if not ws[k].is_punct:
+            seen += 1
+            found += _same(ws[k].text, wanted)
+        k += step
+    return found / (len(wanted) or 1) if wanted else 0.0
+
+
+def left_aligned(c: SpanContext) -> float:
+    """Share of the words before the question word found within four words before the span."""
+    return _aligned(c, -1, c.frame.left)
+
+
+def right_aligned(c: SpanContext) -> float:
+    """Share of the words after the question word found within four words after the span."""
+    return _aligned(c, +1, c.frame.right)
+
+
 def left_context(c: SpanContext) -> float:
     """The word before the span is one of those before the question word."""
     return float(_same(c.neighbour(-1), c.frame.left))
@@ -235,6 +283,11 @@ def is_list(c: SpanContext) -> float:
     return float(c.span.kind == "list")
 
 
+def is_clause(c: SpanContext) -> float:
+    """One or more whole clauses (longer than a run of words)."""
+    return float(c.span.kind == "clause")
+
+
 def unit_matches(c: SpanContext) -> float:
     """The span counts in a measure word the question asks for (多少家 -> 8家)."""
     unit = c.frame.classifier
@@ -269,11 +322,12 @@ def year_contradicts(c: SpanContext) -> float:
 
 BASE_FEATURES = [sentence_coverage, coverage_gap, passage_rank, sentence_rank, crosses_language,
                  repeats_question, near_left, near_right, window_coverage, clause_coverage,
-                 left_context, right_context, ends_with_head, starts_clause, ends_clause,
+                 left_context, right_context, left_aligned, right_aligned, window_bigrams,
+                 span_bigrams_in_question, ends_with_head, starts_clause, ends_clause,
                  length_chars, starts_with_verb, ends_with_verb, year_agrees, year_contradicts,
                  unit_matches]
 TYPE_FLAGS = [has_number, is_date, is_person, is_place, is_org, is_proper, all_nouns, is_money, is_percent,
-              is_quoted, is_list]
+              is_quoted, is_list, is_clause]
 _LENGTHS = (1, 2, 3, 5, 8)   # word-count buckets: 1, 2, 3, 4-5, 6-8, 9+
 
 FEATURE_NAMES = ([f.__name__ for f in BASE_FEATURES] + [f.__name__ for f in TYPE_FLAGS]

@@ -28,6 +28,7 @@ _ZH_WH = re.compile(r"多少|几|哪一?[个位种所家座部本条支年国些
                     r"怎样|怎么|如何|为什么|为何|是否")
 _EN_WH = re.compile(r"\b(?:how (?:many|much|long|old|far|large|big|high)|what|which|who|whom|whose|when|where|why|how)\b")
 _SKIP = set("的了是为在于被把将与和及之也都就还所")   # particles between the question word and its context
+_CJK = re.compile(r"[\u3400-\u9fff]{2}")
 _YEAR = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?!\d)")
 _ORDINAL = re.compile(r"第\s*([0-9一二三四五六七八九十百]+)\s*[届次期批个名位]|\b(\d+)(?:st|nd|rd|th)\b")
 _PERSON_Q = re.compile(r"谁|哪位|什么人|何人|姓名|名字|\bwho\b|\bwhom\b|\bwhose\b")
@@ -47,6 +48,7 @@ class Frame:
     years: tuple[int, ...]        # years the question names
     ordinals: tuple[int, ...]     # 第六届 -> 6; "8th" -> 8
     classifier: str               # measure words a count may use
+    bigrams: frozenset[str] = frozenset()   # the question's CJK character bigrams, question word left out
 
 
 def _content(words) -> list[str]:
@@ -105,5 +107,8 @@ def frame(q: Question) -> Frame:
         head = nouns[0] if nouns and asks_for_noun else ""
     years = tuple(int(y) for y in _YEAR.findall(norm))
     ordinals = tuple(v for g in _ORDINAL.findall(norm) for v in [_ordinal_value(g[0] or g[1])] if v is not None)
+    rest = norm.replace(wh, " ") if wh else norm
+    bigrams = frozenset(rest[k:k + 2] for k in range(len(rest) - 1)
+                        if _CJK.fullmatch(rest[k:k + 2]) and not set(rest[k:k + 2]) <= _SKIP)
     return Frame(answer_type=_answer_type(q, norm), wh=wh, left=left, right=right, head=head,
-                 years=years, ordinals=ordinals, classifier=q.classifier)
+                 years=years, ordinals=ordinals, classifier=q.classifier, bigrams=bigrams)

@@ -16,6 +16,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from common.errors import ConfigError
 from rag.features import FEATURE_NAMES, SpanContext, feature_vector
 from rag.frame import Frame
@@ -25,7 +27,7 @@ __all__ = ["SpanRanker", "MODEL_FILE", "MODEL_FORMAT", "TOP_SENTENCES"]
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
 MODEL_FORMAT = 1
-TOP_SENTENCES = 4     # sentences whose spans are scored, by coverage
+TOP_SENTENCES = 6     # sentences whose spans are scored, by coverage
 
 
 @dataclass
@@ -53,24 +55,29 @@ class SpanRanker:
                            "coef": self.coef, "intercept": self.intercept, "threshold": self.threshold, **extra},
                           ensure_ascii=False, indent=1)
 
+    def __post_init__(self):
+        coef = np.asarray(self.coef, dtype=np.float64) / np.asarray(self.scale, dtype=np.float64)
+        self._w = coef                                   # weights on the raw features
+        self._b = self.intercept - float(coef @ np.asarray(self.mean, dtype=np.float64))
+
+    def scores(self, rows: list[list[float]]) -> np.ndarray:
+        """Scores (log-odds) of feature rows."""
+        if not rows:
+            return np.zeros(0)
+        return np.asarray(rows, dtype=np.float64) @ self._w + self._b
+
     def score(self, x: list[float]) -> float:
-        z = self.intercept
-        for v, m, s, w in zip(x, self.mean, self.scale, self.coef):
-            if w:
-                z += w * (v - m) / s
-        return z
+        return float(self.scores([x])[0])
 
     def rank(self, frame: Frame, views: list[SentenceView], top: int = TOP_SENTENCES) -> list[tuple[float, Span]]:
         """Every candidate of the best `top` sentences with its score, best first."""
         if not views:
             return []
         best = views[0].coverage
-        scored = []
-        for view in views[:top]:
-            for span in candidate_spans(view):
-                scored.append((self.score(feature_vector(SpanContext(frame, span, best))), span))
-        scored.sort(key=lambda p: -p[0])
-        return scored
+        spans = [span for view in views[:top] for span in candidate_spans(view)]
+        values = self.scores([feature_vector(SpanContext(frame, span, best)) for span in spans])
+        order = np.argsort(-values, kind="stable")
+        return [(float(values[k]), spans[k]) for k in order]
 
 
 def probability(score: float) -> float:

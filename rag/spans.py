@@ -49,7 +49,7 @@ class Span:
     sent: SentenceView
     i: int                        # first word
     j: int                        # one past the last word
-    kind: str = "words"           # words | quoted | list
+    kind: str = "words"           # words | quoted | list | clause
     start: int = field(init=False)
     end: int = field(init=False)
 
@@ -149,6 +149,32 @@ def candidate_spans(view: SentenceView) -> list[Span]:
             out.append(Span(view, i, j + 1))
     out.extend(_quoted(view))
     out.extend(_enumerations(view))
+    out.extend(_clause_runs(view))
+    return out
+
+
+def _clause_runs(view: SentenceView, most: int = 3) -> list[Span]:
+    """Whole clauses and runs of up to `most` neighbouring clauses (an answer to 为什么 or
+    "what does X mean" is often one)."""
+    words = view.words
+    bounds, start = [], 0
+    for k, w in enumerate(words):
+        if w.is_punct and w.text in HARD_PUNCT:
+            if k > start:
+                bounds.append((start, k))
+            start = k + 1
+    if start < len(words):
+        bounds.append((start, len(words)))
+    out = []
+    for a in range(len(bounds)):
+        for b in range(a, min(len(bounds), a + most)):
+            i, j = bounds[a][0], bounds[b][1]
+            while i < j and words[i].is_punct:
+                i += 1
+            while j > i and words[j - 1].is_punct:
+                j -= 1
+            if j > i and (j - i > MAX_WORDS or a != b):
+                out.append(Span(view, i, j, kind="clause"))
     return out
 
 

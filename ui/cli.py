@@ -30,6 +30,9 @@ def _llm_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--llm-base-url", help="the model server's address (RAG_LLM_BASE_URL)")
     p.add_argument("--llm-model", help="the model's name on that server, or its directory for transformers "
                                        "(RAG_LLM_MODEL)")
+    p.add_argument("--reader", choices=["routed", "spans", "rules"],
+                   help="the offline reader: rules for figures and the fitted span ranker for the rest "
+                        "(routed, the default), or only one of them (RAG_READER)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,7 +87,7 @@ def _assistant(args):
 
     overrides = {"embed_model": args.embed_model, "top_k": getattr(args, "top_k", None),
                  "llm": getattr(args, "llm", None), "llm_base_url": getattr(args, "llm_base_url", None),
-                 "llm_model": getattr(args, "llm_model", None)}
+                 "llm_model": getattr(args, "llm_model", None), "reader": getattr(args, "reader", None)}
     if args.quiet:
         overrides["progress"] = False
     return Assistant(store=args.store, **overrides)

@@ -1,0 +1,68 @@
+"""The span reader with the fitted model that ships in rag/reader_model.json, on passages
+written for the test (no store, no embedding model)."""
+
+import json
+
+import pytest
+
+from common.errors import ConfigError
+from rag.features import FEATURE_NAMES
+from rag.question import analyze
+from rag.ranker import MODEL_FORMAT, SpanRanker
+from rag.span_reader import SpanReader
+from rag.types import Hit
+
+PASSAGE = ("槐山书院位于青禾市北郊，由学者林知远于1820年创办。书院藏书约三万册，"
+           "曾培养进士十二名。1952年，书院改为青禾市第一中学。")
+
+
+def _read(question: str, *texts: str, reader: SpanReader | None = None):
+    hits = [Hit(chunk_id=f"d{i}:0", source=f"d{i}.txt", title="", date=None, text=t, score=1.0)
+            for i, t in enumerate(texts)]
+    return (reader or SpanReader()).read(analyze(question), hits)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("槐山书院是谁创办的？", "林知远"),
+    ("槐山书院于哪一年创办？", "1820年"),
+    ("槐山书院曾培养多少名进士？", "十二名"),
+    ("1952年槐山书院改为什么学校？", "青禾市第一中学"),
+])
+def test_answers_are_spans_not_sentences(question, expected):
+    reading = _read(question, PASSAGE)
+    assert not reading.abstained, reading
+    answer = reading.answer.removesuffix(" [1]")
+    assert expected in answer, answer
+    assert len(answer) <= 3 * len(expected) + 2, answer
+    assert reading.quotes and expected in reading.quotes[0][1]   # the sentence is the quote
+
+
+def test_a_traditional_question_gets_its_answer_in_traditional_script():
+    reading = _read("槐山書院是誰創辦的？", PASSAGE)
+    assert "林知遠" in reading.answer
+
+
+def test_every_answer_is_copied_from_the_quoted_sentence():
+    reading = _read("槐山书院藏书约多少册？", PASSAGE)
+    answer = reading.answer.removesuffix(" [1]")
+    assert answer in reading.quotes[0][1]
+
+
+def test_abstains_when_the_passages_do_not_hold_the_question():
+    reading = _read("北岸港的吞吐量是多少吨？", "青禾市今年春季降雨偏多，气温略低于常年。")
+    assert reading.abstained
+
+
+def test_a_higher_threshold_abstains_more():
+    strict = SpanReader(threshold=1e9)
+    assert _read("槐山书院是谁创办的？", PASSAGE, reader=strict).abstained
+
+
+def test_a_model_file_for_other_features_is_refused(tmp_path):
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({"format": MODEL_FORMAT, "features": FEATURE_NAMES[:-1]}))
+    with pytest.raises(ConfigError, match="other features"):
+        SpanRanker.load(path)
+    path.write_text("not json")
+    with pytest.raises(ConfigError, match="cannot read"):
+        SpanRanker.load(path)

@@ -1,0 +1,89 @@
+"""Candidate spans and the question's frame, on text written for the test."""
+
+import pytest
+
+from rag.frame import frame
+from rag.question import analyze
+from rag.spans import MAX_WORDS, candidate_spans, sentence_views
+from rag.types import Hit
+
+
+def _views(question: str, *texts: str):
+    hits = [Hit(chunk_id=f"d{i}:0", source=f"d{i}.txt", title="", date=None, text=t, score=1.0)
+            for i, t in enumerate(texts)]
+    return sentence_views(analyze(question), hits)
+
+
+def test_sentences_are_ranked_by_how_much_of_the_question_they_hold():
+    views = _views("槐山书院由谁创办？", "青禾市有很多河流。林知远于1820年创办了槐山书院。")
+    assert views[0].text.startswith("林知远")
+    assert views[0].coverage > views[1].coverage
+    assert [v.rank for v in views] == [0, 1]
+
+
+def test_word_runs_stay_inside_a_clause():
+    view = _views("什么？", "北岸大学位于青禾市，创办于1820年。")[0]
+    texts = {s.text for s in candidate_spans(view) if s.kind == "words"}
+    assert "北岸大学" in texts and "1820年" in texts
+    assert not any("，" in t for t in texts)
+    assert all(len([w for w in s.sent.words[s.i:s.j] if not w.is_punct]) <= MAX_WORDS
+               for s in candidate_spans(view) if s.kind == "words")
+
+
+def test_spans_never_start_or_end_with_a_particle():
+    view = _views("什么？", "他把书交给了老师的学生。")[0]
+    for s in candidate_spans(view):
+        assert s.text[0] not in "的了把" and s.text[-1] not in "的了把", s.text
+
+
+def test_titles_and_quotations_are_whole_candidates():
+    view = _views("什么？", "她写了《北岸的风》，人称「江南才女」。")[0]
+    quoted = {s.text for s in candidate_spans(view) if s.kind == "quoted"}
+    assert "《北岸的风》" in quoted and "江南才女" in quoted
+
+
+def test_an_enumeration_is_one_candidate():
+    view = _views("哪些？", "获奖的有甲钢厂、乙纺织厂和丙化工厂。")[0]
+    lists = {s.text for s in candidate_spans(view) if s.kind == "list"}
+    assert "甲钢厂、乙纺织厂和丙化工厂" in lists
+
+
+def test_english_enumeration():
+    view = _views("Which firms won?", "The winners were Alder Mills, Birch Works and Cedar Labs.")[0]
+    lists = {s.text for s in candidate_spans(view) if s.kind == "list"}
+    assert "Alder Mills, Birch Works and Cedar Labs" in lists
+
+
+def test_clause_runs_cover_one_to_three_clauses():
+    view = _views("为什么？", "因为连日暴雨，河水上涨，大桥被迫关闭，车辆绕行。")[0]
+    clauses = {s.text for s in candidate_spans(view) if s.kind == "clause"}
+    assert "因为连日暴雨，河水上涨" in clauses
+    assert "因为连日暴雨，河水上涨，大桥被迫关闭" in clauses
+    assert "因为连日暴雨，河水上涨，大桥被迫关闭，车辆绕行" not in clauses
+
+
+def test_span_text_is_copied_from_the_sentence_in_its_own_script():
+    view = _views("什麼？", "北岸大學位於青禾市。")[0]
+    assert "北岸大學" in {s.text for s in candidate_spans(view)}
+
+
+@pytest.mark.parametrize("question, answer_type, left, right, head", [
+    ("林知远创办了什么？", "other", ("林知远", "创办"), (), ""),
+    ("谁创办了北京大学？", "person", (), ("创办", "北京大学"), ""),
+    ("他毕业于哪所大学？", "org", ("毕业",), ("大学",), "大学"),
+    ("北京大学在哪里？", "place", ("北京大学",), (), ""),
+    ("全区有多少家企业获奖？", "count", ("全区",), ("企业", "获奖"), "企业"),
+])
+def test_frame_finds_the_words_around_the_question_word(question, answer_type, left, right, head):
+    f = frame(analyze(question))
+    assert f.answer_type == answer_type
+    assert f.left[-len(left):] == left if left else f.left == ()
+    assert f.right[:len(right)] == right
+    assert f.head == head
+
+
+def test_frame_reads_years_and_ordinals_in_both_languages():
+    f = frame(analyze("第六届青禾市质量奖2023年有多少家企业获奖？"))
+    assert f.years == (2023,) and f.ordinals == (6,) and f.classifier == "家"
+    g = frame(analyze("Who won the 8th Riverton prize in 2021?"))
+    assert g.years == (2021,) and g.ordinals == (8,) and g.answer_type == "person"
