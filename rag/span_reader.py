@@ -59,7 +59,7 @@ class RoutedReader:
         self.rule_kinds = rule_kinds
 
     def read(self, q: Question, hits: list[Hit]) -> Reading:
-        chinese = q.lang == "zh" and bool(hits) and has_cjk(hits[0].text)
+        chinese = q.lang == "zh" and bool(hits) and all(has_cjk(h.text) for h in hits)
         use_spans = chinese and q.kind not in self.rule_kinds
         return (self.spans if use_spans else self.rules).read(q, hits)
 
