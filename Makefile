@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo run test unit bench bench-scale eval-open clean
+.PHONY: setup demo run test unit bench bench-scale eval-open fit-reader clean
 
 $(BIN)/rag: pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench-scale: setup
 # The open reading-comprehension sets in ../shared/devsets (val split; about 10 minutes on 2 cores)
 eval-open: setup
 	$(BIN)/python benchmarks/eval_open.py --split val --out benchmarks/open.json
+
+# Refit the span ranker on the open sets' dev split; prints dev and val figures, writes rag/reader_model.json
+fit-reader: setup
+	$(BIN)/python benchmarks/fit_reader.py --write
 
 clean:
 	rm -rf .rag eval_out benchmarks/out
