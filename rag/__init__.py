@@ -5,6 +5,7 @@ Public API:
     Answer, Citation, Hit - the dataclasses it returns; TextDelta, Final - the stream's events
     Settings   - configuration (RAG_* environment variables, overridable per call)
     Retriever, Reader, AnswerBackend - the seams an Assistant's parts are injected through
+    ExtractiveReader, SpanReader, RoutedReader - the offline readers (rules, fitted spans, both)
     RagError and subclasses - errors raised on purpose, each with a hint
 
 The pipeline, one direction only: common -> text -> store -> ingest -> rag -> ui.
@@ -15,9 +16,11 @@ from common.errors import ConfigError, InputError, ModelMismatchError, RagError,
 from ingest.loaders import SUPPORTED
 from rag.assistant import Assistant
 from rag.protocols import AnswerBackend, Reader, Retriever
+from rag.reader import ExtractiveReader
+from rag.span_reader import RoutedReader, SpanReader
 from rag.settings import Settings
 from rag.types import Answer, Citation, Final, Hit, StreamEvent, TextDelta
 
 __all__ = ["Assistant", "Answer", "Citation", "Hit", "TextDelta", "Final", "StreamEvent", "Settings",
-           "Retriever", "Reader", "AnswerBackend", "SUPPORTED", "RagError", "InputError", "ConfigError",
+           "Retriever", "Reader", "AnswerBackend", "ExtractiveReader", "SpanReader", "RoutedReader", "SUPPORTED", "RagError", "InputError", "ConfigError",
            "StoreError", "ModelMismatchError"]
