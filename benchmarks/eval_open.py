@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", nargs="+", default=["cmrc2018", "drcd"])
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out" / "open")
     parser.add_argument("--out", type=Path, help="also write the figures here as JSON")
+    parser.add_argument("--reader", choices=["routed", "spans", "rules"], default=None,
+                        help="the offline reader (default: RAG_OFFLINE_READER, else routed)")
     args = parser.parse_args(argv)
 
     from rag import Assistant
@@ -44,12 +46,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"eval_open: no {folder / 'corpus.jsonl'} (give --devsets, the folder of the open sets)",
                   file=sys.stderr)
             return 2
-        assistant = Assistant(store=args.work / f"{name}-store", auto_ingest=False, progress=False)
+        assistant = Assistant(store=args.work / f"{name}-store", auto_ingest=False, progress=False,
+                              offline_reader=args.reader)
         if assistant.store.count() == 0:
             t0 = time.perf_counter()
             report = assistant.ingest([folder / "corpus.jsonl"])
             print(f"{name}: {report.summary()} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-        summary = run_eval(assistant, folder / f"{args.split}.jsonl", args.work / f"{name}-{args.split}",
+        summary = run_eval(assistant, folder / f"{args.split}.jsonl",
+                           args.work / f"{name}-{args.split}-{assistant.settings.offline_reader}",
                            progress=sys.stderr.isatty())
         rows[name] = summary
     print(f"| set ({args.split}) | " + " | ".join(label for _, label in COLUMNS) + " | p50 ms |")
@@ -59,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                  for key, _ in COLUMNS]
         print(f"| {name} | " + " | ".join(cells) + f" | {s['latency_ms']['p50']} |")
     if args.out:
-        args.out.write_text(json.dumps({"split": args.split, "sets": rows}, ensure_ascii=False, indent=2))
+        args.out.write_text(json.dumps({"split": args.split, "reader": assistant.settings.offline_reader, "sets": rows}, ensure_ascii=False, indent=2))
     return 0
 
 

@@ -8,8 +8,10 @@ Each question is retrieved once through the real assistant (the stores of eval_o
 benchmarks/out/open are reused) and cached; candidates and features are then built from the
 retrieved passages exactly as the reader builds them. The model is a conditional logit: for
 each dev question, a softmax over its candidates (those that hold the expected answer and a
-seeded sample of the others), fitted to put the probability on the ones that hold it. The threshold is the
-score that maximises concise accuracy on dev, abstentions included.
+seeded sample of the others), fitted to put the probability on the ones that hold it. Then,
+on dev: the answer width (how far an answer may widen to hold more of the probability), and a
+logistic model of "the answer is right" with the threshold that maximises concise accuracy,
+abstentions included.
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 NEGATIVES_PER_QUESTION = 300
+WIDTHS = (0, 8, 12, 16, 20, 24, 32)   # answer widths tried on dev (0: the best candidate as it is)
 
 
 def retrieved(name: str, split: str, devsets: Path, work: Path, refresh: bool) -> list[tuple[dict, object, list]]:
@@ -36,8 +41,12 @@ def retrieved(name: str, split: str, devsets: Path, work: Path, refresh: bool) -
     from rag import Assistant
     from rag.evaluate import load_questions
 
+    from rag.reader import ExtractiveReader
+
     folder = devsets / name
-    assistant = Assistant(store=work / f"{name}-store", auto_ingest=False, progress=False)
+    # only retrieval is used here: the rules reader stands in, so no fitted model is needed
+    assistant = Assistant(store=work / f"{name}-store", auto_ingest=False, progress=False,
+                          reader=ExtractiveReader())
     if assistant.store.count() == 0:
         print(f"{name}: {assistant.ingest([folder / 'corpus.jsonl']).summary()}", file=sys.stderr)
     rows = []
@@ -81,24 +90,36 @@ def candidates(q, hits):
             for view in views[:TOP_SENTENCES] for span in candidate_spans(view)]
 
 
-def build(rows, rng: random.Random | None):
-    """Per question: (item, hits, [(x, span, positive)]); with rng, the sampled training rows
-    (X, y, and the question each row belongs to)."""
-    per_question, X, y, group = [], [], [], []
-    for item, q, hits in rows:
-        gold = golds(item)
-        cands = [(x, span, bool(gold) and is_positive(span.norm, gold)) for x, span in candidates(q, hits)]
-        per_question.append((item, q, hits, cands))
-        if rng is None or not gold:
+def _question_rows(row):
+    """(item, q, hits, features as a float32 matrix, spans, positives as a bool array)."""
+    item, q, hits = row
+    gold = golds(item)
+    cands = candidates(q, hits)
+    X = np.asarray([x for x, _ in cands], dtype=np.float32).reshape(len(cands), -1)
+    positive = np.asarray([bool(gold) and is_positive(span.norm, gold) for _, span in cands], dtype=bool)
+    return item, q, hits, X, [span for _, span in cands], positive
+
+
+def build(rows, rng: random.Random | None, workers: int = 2):
+    """Per question: `_question_rows`; with rng, the sampled training rows (X, y, and the
+    question each row belongs to)."""
+    import multiprocessing
+
+    if workers > 1:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            per_question = pool.map(_question_rows, rows, chunksize=16)
+    else:
+        per_question = [_question_rows(r) for r in rows]
+    X, y, group = [], [], []
+    for index, (item, q, hits, Xq, spans, positive) in enumerate(per_question):
+        if rng is None or not golds(item) or not positive.any():
             continue
-        pos = [c for c in cands if c[2]]
-        if not pos:
-            continue
-        neg = [c for c in cands if not c[2]]
+        pos = np.flatnonzero(positive).tolist()
+        neg = np.flatnonzero(~positive).tolist()
         neg = rng.sample(neg, min(len(neg), NEGATIVES_PER_QUESTION))
-        X.extend(x for x, _, _ in pos + neg)
+        X.append(Xq[pos + neg])
         y.extend([1] * len(pos) + [0] * len(neg))
-        group.extend([len(per_question)] * (len(pos) + len(neg)))
+        group.extend([index] * (len(pos) + len(neg)))
     return per_question, X, y, group
 
 
@@ -128,24 +149,47 @@ def fit_listwise(X, y, group, l2: float):
     return result.x
 
 
-def outcomes(ranker, per_question):
-    """Per question: (best score, correct if answered, concise if answered, cited right, unanswerable)."""
-    from rag.evaluate import score_answer
+def choices(ranker, per_question, answer_chars: int):
+    """Per question: (item, q, hits, Choice or None), the answer the reader would give."""
+    from rag.frame import frame
+    from rag.spans import sentence_views
+
+    out = []
+    for item, q, hits, Xq, spans, _ in per_question:
+        if not spans:
+            out.append((item, q, hits, None))
+            continue
+        values = Xq.astype(np.float64) @ ranker._w + ranker._b
+        order = np.argsort(-values, kind="stable")
+        scored = [(float(values[k]), spans[k]) for k in order]
+        views = sorted({id(s.sent): s.sent for s in spans}.values(), key=lambda v: v.rank)
+        out.append((item, q, hits, ranker.choose(scored, views, frame(q), answer_chars=answer_chars)))
+    return out
+
+
+def outcomes(chosen, abstain=None, tight: bool = False):
+    """Per question: (confidence, correct if answered, concise if answered, cited right, unanswerable, kind).
+
+    `tight`: concise means at most three times the expected span, with no allowance for short
+    answers (what the answer width is fitted with, so that it widens only where that pays)."""
+    from rag.evaluate import CONCISE_FACTOR, expected_length, score_answer
     from rag.span_reader import _say
 
     out = []
-    for item, q, hits, cands in per_question:
+    for item, q, hits, choice in chosen:
         unanswerable = bool(item.get("unanswerable"))
-        if not cands:
-            out.append((float("-inf"), False, False, False, unanswerable))
+        kind = item.get("kind", "")
+        if choice is None:
+            out.append((float("-inf"), False, False, False, unanswerable, kind))
             continue
-        values = ranker.scores([x for x, _, _ in cands])
-        best = int(values.argmax())
-        score, span = float(values[best]), cands[best][1]
+        span = choice.span
         ans = {"answer": f"{_say(q, span.text)} [1]", "abstained": False,
                "citations": [{"source": hits[span.sent.hit].source}]}
         s = score_answer(item, ans)
-        out.append((score, s["correct"], s["concise"], bool(s["cited_ok"]), unanswerable))
+        if tight and s["concise"]:
+            s["concise"] = len(span.text) <= CONCISE_FACTOR * (expected_length(item) or len(span.text))
+        confidence = abstain.probability(choice.features) if abstain else choice.score
+        out.append((confidence, s["correct"], s["concise"], bool(s["cited_ok"]), unanswerable, kind))
     return out
 
 
@@ -154,7 +198,7 @@ def figures(results, threshold: float) -> dict:
     answerable = [r for r in results if not r[4]]
     unanswerable = [r for r in results if r[4]]
     correct = concise = 0
-    for score, ok, short, _, un in results:
+    for score, ok, short, _, un, _ in results:
         answered = score >= threshold
         if un:
             correct += not answered
@@ -165,12 +209,15 @@ def figures(results, threshold: float) -> dict:
     return {"questions": n, "accuracy": round(correct / n, 4), "concise_accuracy": round(concise / n, 4),
             "cited": round(sum(r[0] >= threshold and r[3] for r in answerable) / max(len(answerable), 1), 4),
             "unanswerable_abstained": round(sum(r[0] < threshold for r in unanswerable) / max(len(unanswerable), 1), 4),
-            "answerable_abstained": round(sum(r[0] < threshold for r in answerable) / max(len(answerable), 1), 4)}
+            "answerable_abstained": round(sum(r[0] < threshold for r in answerable) / max(len(answerable), 1), 4),
+            "concise_by_kind": {k: round(sum(r[2] and r[0] >= threshold for r in results if r[5] == k)
+                                        / max(1, sum(r[5] == k for r in results)), 3)
+                                for k in sorted({r[5] for r in results}) if k != "unanswerable"}}
 
 
 def oracle(per_question) -> float:
-    answerable = [c for item, _, _, c in per_question if not item.get("unanswerable")]
-    return round(sum(any(p for _, _, p in c) for c in answerable) / max(len(answerable), 1), 4)
+    answerable = [row[5] for row in per_question if not row[0].get("unanswerable")]
+    return round(sum(bool(p.any()) for p in answerable) / max(len(answerable), 1), 4)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,13 +226,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", nargs="+", default=["cmrc2018", "drcd"])
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out" / "open")
     parser.add_argument("--refresh", action="store_true", help="retrieve again instead of using the cache")
+    parser.add_argument("--limit", type=int, help="only the first N questions of each split (a quick check)")
     parser.add_argument("--l2", type=float, default=1.0, help="L2 penalty on the weights")
     parser.add_argument("--write", action="store_true", help="save the model to rag/reader_model.json")
     args = parser.parse_args(argv)
 
     import numpy as np
     from rag.features import FEATURE_NAMES
-    from rag.ranker import MODEL_FILE, SpanRanker
+    from rag.ranker import ABSTAIN_FEATURES, MODEL_FILE, Abstainer, SpanRanker
 
     t0 = time.perf_counter()
     rng = random.Random(13)
@@ -193,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     X, y, group = [], [], []
     for name in args.sets:
         for split in ("dev", "val"):
-            rows = retrieved(name, split, args.devsets, args.work, args.refresh)
+            rows = retrieved(name, split, args.devsets, args.work, args.refresh)[:args.limit]
             per_question, Xs, ys, gs = build(rows, rng if split == "dev" else None)
             data[(name, split)] = per_question
             offset = (max(group) + 1) if group else 0
@@ -202,31 +250,51 @@ def main(argv: list[str] | None = None) -> int:
             group += [g + offset for g in gs]
             print(f"{name} {split}: {len(rows)} questions, candidates holding the answer for "
                   f"{oracle(per_question):.3f} of the answerable ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
-    X = np.asarray(X, dtype=np.float64)
+    X = np.concatenate(X).astype(np.float64)
     y = np.asarray(y)
     mean = X.mean(axis=0)
     scale = X.std(axis=0)
     scale[scale == 0] = 1.0
     coef = fit_listwise((X - mean) / scale, y, np.asarray(group), args.l2)
-    ranker = SpanRanker(mean.tolist(), scale.tolist(), coef.tolist(), 0.0, 0.0)
+    ranker = SpanRanker(mean.tolist(), scale.tolist(), coef.tolist())
     print(f"fitted on {len(y)} rows ({int(y.sum())} positive) in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
 
-    dev = [r for name in args.sets for r in outcomes(ranker, data[(name, "dev")])]
-    grid = sorted({r[0] for r in dev if r[0] > float("-inf")})
-    grid = [grid[k] for k in range(0, len(grid), max(1, len(grid) // 400))] + [float("-inf")]
-    threshold = max(grid, key=lambda t: figures(dev, t)["concise_accuracy"])
-    ranker.threshold = float(threshold)
+    dev = [pq for name in args.sets for pq in data[(name, "dev")]]
+    widths = {w: figures(outcomes(choices(ranker, dev, w), tight=True), float("-inf"))["concise_accuracy"]
+              for w in WIDTHS}
+    ranker.answer_chars = max(WIDTHS, key=lambda w: (widths[w], -w))
+    print("answer width on dev (concise within 3x the expected span, never abstaining): "
+          + ", ".join(f"{w}: {v:.3f}" for w, v in widths.items()), file=sys.stderr)
+
+    # abstention: a logistic model of "the chosen answer is right", its threshold chosen on dev
+    from sklearn.linear_model import LogisticRegression
+
+    dev_choices = choices(ranker, dev, ranker.answer_chars)
+    dev_out = outcomes(dev_choices)
+    A = np.asarray([c.features for *_, c in dev_choices if c is not None])
+    labels = np.asarray([r[2] and not r[4] for r, (*_, c) in zip(dev_out, dev_choices) if c is not None])
+    a_mean, a_scale = A.mean(axis=0), A.std(axis=0)
+    a_scale[a_scale == 0] = 1.0
+    lr = LogisticRegression(max_iter=1000).fit((A - a_mean) / a_scale, labels)
+    abstainer = Abstainer(a_mean.tolist(), a_scale.tolist(), lr.coef_[0].tolist(), float(lr.intercept_[0]), 0.0)
+    dev_conf = outcomes(dev_choices, abstainer)
+    grid = [k / 200 for k in range(0, 200)]
+    abstainer.threshold = max(grid, key=lambda t: figures(dev_conf, t)["concise_accuracy"])
+    ranker.abstainer = abstainer
+    threshold = abstainer.threshold
 
     report = {}
     print(f"| set | split | questions | accuracy | concise | cited | unanswerable abstained | answerable abstained |")
     print("| --- " * 8 + "|")
     for name in args.sets:
         for split in ("dev", "val"):
-            fig = figures(outcomes(ranker, data[(name, split)]), threshold)
+            fig = figures(outcomes(choices(ranker, data[(name, split)], ranker.answer_chars), abstainer), threshold)
             report[f"{name}/{split}"] = fig
             print(f"| {name} | {split} | {fig['questions']} | {fig['accuracy']:.3f} | {fig['concise_accuracy']:.3f} | "
                   f"{fig['cited']:.3f} | {fig['unanswerable_abstained']:.3f} | {fig['answerable_abstained']:.3f} |")
-    print(f"threshold {threshold:.3f}")
+            print(f"  concise by kind: {fig['concise_by_kind']}")
+    print(f"answer width {ranker.answer_chars}, abstention threshold {threshold:.3f}, abstention weights "
+          + ", ".join(f"{n} {w:+.2f}" for n, w in zip(ABSTAIN_FEATURES, abstainer.coef)))
     weights = sorted(zip(FEATURE_NAMES, ranker.coef), key=lambda p: -abs(p[1]))[:15]
     print("largest weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in weights))
     if args.write:

@@ -54,7 +54,7 @@ def build_components(settings: Settings, *, embedder: Embedder | None = None, st
                                              candidates=s.candidates, rrf_k=s.rrf_k)
     if reader is None:
         reader = {"rules": ExtractiveReader, "spans": SpanReader,
-                  "routed": lambda: RoutedReader(ExtractiveReader())}[s.reader]()
+                  "routed": lambda: RoutedReader(ExtractiveReader())}[s.offline_reader]()
     extractive = ExtractiveBackend(reader)
     if backend is None:
         client = make_client(s.llm, base_url=s.llm_base_url, model=s.llm_model,

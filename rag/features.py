@@ -87,6 +87,12 @@ def sentence_rank(c: SpanContext) -> float:
     return 1.0 / (1 + c.view.rank)
 
 
+def sentence_bigrams(c: SpanContext) -> float:
+    """Share of the question's character bigrams found in the sentence."""
+    grams = c.frame.bigrams
+    return sum(1 for g in grams if g in c.view.norm) / len(grams) if grams else 0.0
+
+
 def crosses_language(c: SpanContext) -> float:
     return float(c.view.cross)
 
@@ -320,7 +326,7 @@ def year_contradicts(c: SpanContext) -> float:
     return float(nearest not in c.frame.years)
 
 
-BASE_FEATURES = [sentence_coverage, coverage_gap, passage_rank, sentence_rank, crosses_language,
+BASE_FEATURES = [sentence_coverage, coverage_gap, passage_rank, sentence_rank, sentence_bigrams, crosses_language,
                  repeats_question, near_left, near_right, window_coverage, clause_coverage,
                  left_context, right_context, left_aligned, right_aligned, window_bigrams,
                  span_bigrams_in_question, ends_with_head, starts_clause, ends_clause,

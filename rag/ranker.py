@@ -1,12 +1,15 @@
-"""The span ranker: a logistic model over `rag.features`, with weights fitted on open data.
+"""The span ranker: a conditional logit over `rag.features`, with weights fitted on open data,
+and a small logistic model of whether its answer is right, which decides abstention.
 
-The weights, the feature scaling and the abstention threshold live in `reader_model.json`
+The weights, the feature scaling, the answer width and the abstention model live in `reader_model.json`
 beside this file, written by `benchmarks/fit_reader.py` (which prints the dev and val figures
 they give). The file carries a format number and the feature names it was fitted with; a file
 of another format or with other features is refused with a clear error, never half-used.
 
     ranker = SpanRanker.load()
     scored = ranker.rank(frame, views)     # [(score, span)], best first
+    choice = ranker.choose(scored, views, frame)
+    ranker.confident(choice)               # False: abstain
 """
 
 from __future__ import annotations
@@ -23,11 +26,38 @@ from rag.features import FEATURE_NAMES, SpanContext, feature_vector
 from rag.frame import Frame
 from rag.spans import SentenceView, Span, candidate_spans
 
-__all__ = ["SpanRanker", "MODEL_FILE", "MODEL_FORMAT", "TOP_SENTENCES"]
+__all__ = ["SpanRanker", "Abstainer", "Choice", "MODEL_FILE", "MODEL_FORMAT", "TOP_SENTENCES", "ABSTAIN_FEATURES"]
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
 TOP_SENTENCES = 6     # sentences whose spans are scored, by coverage
+
+
+ABSTAIN_FEATURES = ["best_score", "answer_mass", "margin", "sentence_coverage", "top_coverage",
+                    "sentence_bigrams", "candidates"]
+
+
+@dataclass
+class Abstainer:
+    """A logistic model of whether the chosen answer is right, from the question's view of its
+    candidates; below `threshold` the reader says it does not know."""
+    mean: list[float]
+    scale: list[float]
+    coef: list[float]
+    intercept: float
+    threshold: float
+
+    def probability(self, x: list[float]) -> float:
+        z = self.intercept + sum(w * (v - m) / s for v, m, s, w in zip(x, self.mean, self.scale, self.coef))
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+@dataclass
+class Choice:
+    span: Span
+    score: float          # the span's own score
+    mass: float           # the model's probability on the candidates inside the answer
+    features: list[float]  # ABSTAIN_FEATURES
 
 
 @dataclass
@@ -35,8 +65,8 @@ class SpanRanker:
     mean: list[float]
     scale: list[float]
     coef: list[float]
-    intercept: float
-    threshold: float      # below this score the reader abstains (chosen on dev)
+    answer_chars: int = 0                 # an answer may widen to hold more of the probability, up to this
+    abstainer: Abstainer | None = None
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "SpanRanker":
@@ -45,23 +75,29 @@ class SpanRanker:
         except (OSError, ValueError) as exc:
             raise ConfigError(f"cannot read the reader model {path}: {exc}",
                               hint="refit it with `python benchmarks/fit_reader.py --write`") from exc
-        if data.get("format") != MODEL_FORMAT or data.get("features") != FEATURE_NAMES:
+        if data.get("format") != MODEL_FORMAT or data.get("features") != FEATURE_NAMES \
+                or data.get("abstain", {}).get("features") != ABSTAIN_FEATURES:
             raise ConfigError(f"the reader model {path} was fitted for other features (format {data.get('format')})",
                               hint="refit it with `python benchmarks/fit_reader.py --write`")
-        return cls(data["mean"], data["scale"], data["coef"], float(data["intercept"]), float(data["threshold"]))
+        a = data["abstain"]
+        return cls(data["mean"], data["scale"], data["coef"], int(data["answer_chars"]),
+                   Abstainer(a["mean"], a["scale"], a["coef"], float(a["intercept"]), float(a["threshold"])))
 
     def to_json(self, **extra) -> str:
+        a = self.abstainer
+        abstain = {"features": ABSTAIN_FEATURES, "mean": a.mean, "scale": a.scale, "coef": a.coef,
+                   "intercept": a.intercept, "threshold": a.threshold} if a else {}
         return json.dumps({"format": MODEL_FORMAT, "features": FEATURE_NAMES, "mean": self.mean, "scale": self.scale,
-                           "coef": self.coef, "intercept": self.intercept, "threshold": self.threshold, **extra},
+                           "coef": self.coef, "answer_chars": self.answer_chars, "abstain": abstain, **extra},
                           ensure_ascii=False, indent=1)
 
     def __post_init__(self):
         coef = np.asarray(self.coef, dtype=np.float64) / np.asarray(self.scale, dtype=np.float64)
         self._w = coef                                   # weights on the raw features
-        self._b = self.intercept - float(coef @ np.asarray(self.mean, dtype=np.float64))
+        self._b = -float(coef @ np.asarray(self.mean, dtype=np.float64))
 
     def scores(self, rows: list[list[float]]) -> np.ndarray:
-        """Scores (log-odds) of feature rows."""
+        """Scores (log-odds, up to a constant per question) of feature rows."""
         if not rows:
             return np.zeros(0)
         return np.asarray(rows, dtype=np.float64) @ self._w + self._b
@@ -79,6 +115,40 @@ class SpanRanker:
         order = np.argsort(-values, kind="stable")
         return [(float(values[k]), spans[k]) for k in order]
 
+    def choose(self, scored: list[tuple[float, Span]], views: list[SentenceView], frame: Frame,
+               answer_chars: int | None = None, widen_from: int = 30) -> Choice | None:
+        """The answer: of the best `widen_from` candidates, the one that holds the most of the
+        model's probability (its own and that of the candidates inside it), no longer than
+        `answer_chars` unless it is the best candidate itself; the shorter one on a tie.
 
-def probability(score: float) -> float:
-    return 1.0 / (1.0 + math.exp(-score))
+        Widening takes "北岸门广场" over "北岸门" when the model is split between the two."""
+        if not scored:
+            return None
+        limit = self.answer_chars if answer_chars is None else answer_chars
+        values = np.array([v for v, _ in scored])
+        p = np.exp(values - values.max())
+        p /= p.sum()
+        keep = [k for k in range(len(scored)) if p[k] > 1e-4][:400]
+        best_k, best_mass = 0, float(p[0])
+        for k in range(min(widen_from, len(scored))):
+            span = scored[k][1]
+            if k and len(span.text) > limit:
+                continue
+            mass = sum(float(p[m]) for m in keep
+                       if scored[m][1].sent is span.sent and span.start <= scored[m][1].start
+                       and scored[m][1].end <= span.end)
+            if mass > best_mass + 1e-9 or (abs(mass - best_mass) <= 1e-9 and len(span.text) < len(scored[best_k][1].text)):
+                best_k, best_mass = k, mass
+        span = scored[best_k][1]
+        second = scored[1][0] if len(scored) > 1 else scored[0][0] - 10.0
+        grams = frame.bigrams
+        bigrams = sum(1 for g in grams if g in span.sent.norm) / len(grams) if grams else 0.0
+        features = [scored[0][0], best_mass, scored[0][0] - second, span.sent.coverage,
+                    views[0].coverage if views else 0.0, bigrams, math.log1p(len(scored))]
+        return Choice(span, scored[best_k][0], best_mass, features)
+
+    def confident(self, choice: Choice, threshold: float | None = None) -> bool:
+        if self.abstainer is None:
+            return True
+        t = self.abstainer.threshold if threshold is None else threshold
+        return self.abstainer.probability(choice.features) >= t

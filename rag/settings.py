@@ -55,12 +55,12 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(30.0, gt=0)  # seconds per attempt
     llm_retries: int = Field(1, ge=0)       # extra attempts before any text arrived
     verify: Literal["fallback", "flag"] = "fallback"
-    reader: Literal["routed", "spans", "rules"] = "routed"   # rules for figures, the fitted ranker for the rest
+    offline_reader: Literal["routed", "spans", "rules"] = "routed"   # rules for figures, the fitted ranker for the rest
     upload_max_mb: float = Field(20.0, gt=0)   # per file uploaded in the UI
     ui_auth: SecretStr | None = None        # USER:PASS for `rag serve`
     cache_dir: Path = Field(default_factory=default_cache_dir)
 
-    @field_validator("llm", "verify", "reader", mode="before")
+    @field_validator("llm", "verify", "offline_reader", mode="before")
     @classmethod
     def _lower(cls, value):
         return value.strip().lower() if isinstance(value, str) else value
@@ -115,7 +115,7 @@ def _allowed(name: str) -> str:
     if field is None:
         return ""
     hints = {"llm": "use one of " + ", ".join(LLM_BACKENDS), "verify": "use fallback or flag",
-             "reader": "use routed, spans or rules"}
+             "offline_reader": "use routed, spans or rules"}
     if name in hints:
         return hints[name]
     kinds = {int: "a whole number", float: "a number", bool: "true or false (1 or 0)", str: "text",

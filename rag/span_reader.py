@@ -2,8 +2,9 @@
 
 Candidates (`rag.spans`) are scored by a model fitted on open data (`rag.ranker`); the answer
 is the best span copied from its sentence, in the question's script, cited `[1]`, with its
-sentence as the quote. When no span scores above the threshold fitted with the model, it says
-it does not know. An English question answered from a Chinese sentence gets the figure in
+sentence as the quote. The answer may widen to a candidate that holds the best one and more of
+the model's probability (up to a length fitted with it). When a second small model, fitted on
+the same data, gives the answer too low a chance of being right, it says it does not know. An English question answered from a Chinese sentence gets the figure in
 English as well ("8 (8家)").
 
 What it does not do: arithmetic, paraphrase, or answers joined from two sentences.
@@ -32,16 +33,17 @@ class SpanReader:
 
     def __init__(self, ranker: SpanRanker | None = None, threshold: float | None = None):
         self.ranker = ranker or SpanRanker.load()
-        self.threshold = self.ranker.threshold if threshold is None else threshold
+        self.threshold = threshold    # None: the one fitted with the model
 
     def read(self, q: Question, hits: list[Hit]) -> Reading:
         if not hits or not (q.keywords or q.translated):
             return _abstain(q)
         views = sentence_views(q, hits)
-        scored = self.ranker.rank(frame(q), views)
-        if not scored or scored[0][0] < self.threshold:
+        f = frame(q)
+        choice = self.ranker.choose(self.ranker.rank(f, views), views, f)
+        if choice is None or not self.ranker.confident(choice, self.threshold):
             return _abstain(q)
-        _, span = scored[0]
+        span = choice.span
         return Reading(answer=f"{_say(q, span.text)} [1]", abstained=False,
                        quotes=[(span.sent.hit, span.sent.text)])
 

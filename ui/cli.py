@@ -32,7 +32,7 @@ def _llm_flags(p: argparse.ArgumentParser) -> None:
                                        "(RAG_LLM_MODEL)")
     p.add_argument("--reader", choices=["routed", "spans", "rules"],
                    help="the offline reader: rules for figures and the fitted span ranker for the rest "
-                        "(routed, the default), or only one of them (RAG_READER)")
+                        "(routed, the default), or only one of them (RAG_OFFLINE_READER)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,7 +87,7 @@ def _assistant(args):
 
     overrides = {"embed_model": args.embed_model, "top_k": getattr(args, "top_k", None),
                  "llm": getattr(args, "llm", None), "llm_base_url": getattr(args, "llm_base_url", None),
-                 "llm_model": getattr(args, "llm_model", None), "reader": getattr(args, "reader", None)}
+                 "llm_model": getattr(args, "llm_model", None), "offline_reader": getattr(args, "reader", None)}
     if args.quiet:
         overrides["progress"] = False
     return Assistant(store=args.store, **overrides)

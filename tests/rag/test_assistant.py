@@ -107,3 +107,16 @@ def test_wrong_settings_are_one_line_config_errors(tmp_path):
         with pytest.raises(ConfigError) as err:
             make(tmp_path, **bad)
         assert "\n" not in str(err.value) and next(iter(bad)) in str(err.value)
+
+
+@pytest.mark.parametrize("name, kind", [("routed", "RoutedReader"), ("spans", "SpanReader"),
+                                        ("rules", "ExtractiveReader"), ("SPANS", "SpanReader")])
+def test_the_offline_reader_is_chosen_by_its_setting(tmp_path, name, kind):
+    assert type(make(tmp_path, offline_reader=name).reader).__name__ == kind
+
+
+def test_a_wrong_offline_reader_names_the_choices(tmp_path):
+    from common.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="routed, spans or rules"):
+        make(tmp_path, offline_reader="neural")

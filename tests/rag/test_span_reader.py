@@ -94,3 +94,27 @@ def test_the_router_sends_each_question_to_the_reader_fitted_for_it(question, te
 
     reader = RoutedReader(_Named("rules"), _Named("spans"))
     assert _read(question, *texts, reader=reader).answer == expected
+
+
+def _scored(sentence: str, scores: dict[str, float]):
+    from rag.frame import frame
+    from rag.spans import candidate_spans, sentence_views
+
+    q = analyze("什么？")
+    views = sentence_views(q, [Hit(chunk_id="d:0", source="d.txt", title="", date=None, text=sentence, score=1.0)])
+    spans = {s.text: s for s in candidate_spans(views[0]) if s.kind == "words"}
+    scored = sorted(((v, spans[t]) for t, v in scores.items()), key=lambda p: -p[0])
+    return scored, views, frame(q)
+
+
+def test_an_answer_widens_to_hold_the_probability_split_between_a_span_and_its_part():
+    ranker = SpanRanker.load()
+    scored, views, f = _scored("东北濒临北岸门广场，西边是河。", {"北岸门": 2.0, "北岸门广场": 1.9, "河": 1.8})
+    assert ranker.choose(scored, views, f, answer_chars=12).span.text == "北岸门广场"
+    assert ranker.choose(scored, views, f, answer_chars=0).span.text == "北岸门"   # no widening
+
+
+def test_an_answer_does_not_widen_past_the_fitted_width():
+    ranker = SpanRanker.load()
+    scored, views, f = _scored("东北濒临北岸门广场，西边是河。", {"北岸门": 2.0, "东北濒临北岸门广场": 1.9})
+    assert ranker.choose(scored, views, f, answer_chars=5).span.text == "北岸门"
