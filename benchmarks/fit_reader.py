@@ -17,7 +17,6 @@ abstentions included.
 from __future__ import annotations
 
 import argparse
-import json
 import pickle
 import random
 import sys
@@ -152,14 +151,13 @@ def fit_listwise(X, y, group, l2: float):
 def choices(ranker, per_question, answer_chars: int):
     """Per question: (item, q, hits, Choice or None), the answer the reader would give."""
     from rag.frame import frame
-    from rag.spans import sentence_views
 
     out = []
     for item, q, hits, Xq, spans, _ in per_question:
         if not spans:
             out.append((item, q, hits, None))
             continue
-        values = Xq.astype(np.float64) @ ranker._w + ranker._b
+        values = ranker.scores(Xq)
         order = np.argsort(-values, kind="stable")
         scored = [(float(values[k]), spans[k]) for k in order]
         views = sorted({id(s.sent): s.sent for s in spans}.values(), key=lambda v: v.rank)
@@ -284,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     threshold = abstainer.threshold
 
     report = {}
-    print(f"| set | split | questions | accuracy | concise | cited | unanswerable abstained | answerable abstained |")
+    print("| set | split | questions | accuracy | concise | cited | unanswerable abstained | answerable abstained |")
     print("| --- " * 8 + "|")
     for name in args.sets:
         for split in ("dev", "val"):

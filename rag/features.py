@@ -17,14 +17,13 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from rag.frame import ANSWER_TYPES, Frame
+from rag.frame import ANSWER_TYPES, YEAR, Frame
 from rag.spans import HARD_PUNCT, Span, SentenceView
 from text.numbers import CURRENCY
 
 __all__ = ["SpanContext", "FEATURE_NAMES", "feature_vector", "BASE_FEATURES", "TYPE_FLAGS"]
 
 _SKIP = set("的了是为在于被把将与和及之也都就还所有")
-_YEAR = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?!\d)")
 _DATE = re.compile(r"(?:1[5-9]|20)\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*日|"
                    r"(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|"
                    r"世纪|年代|朝|时期|年间|公元|[一二三四五六七八九十]+年")
@@ -308,7 +307,7 @@ def year_agrees(c: SpanContext) -> float:
     a, b = c.clause
     ws = c.view.words
     text = c.view.norm[ws[a].start:ws[b - 1].end]
-    return float(any(int(y) in c.frame.years for y in _YEAR.findall(text)))
+    return float(any(int(y) in c.frame.years for y in YEAR.findall(text)))
 
 
 def year_contradicts(c: SpanContext) -> float:
@@ -318,7 +317,7 @@ def year_contradicts(c: SpanContext) -> float:
         return 0.0
     a, b = c.clause
     ws = c.view.words
-    years = [(w.start, int(w.text)) for w in ws[a:b] if w.flag == "m" and _YEAR.fullmatch(w.text)]
+    years = [(w.start, int(w.text)) for w in ws[a:b] if w.flag == "m" and YEAR.fullmatch(w.text)]
     if not years:
         return 0.0
     before = [y for pos, y in years if pos < c.span.start]

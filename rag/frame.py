@@ -20,7 +20,7 @@ from rag.question import Question
 from text.tagged import tag_words
 from text.tokenize import STOP_WORDS
 
-__all__ = ["Frame", "frame", "ANSWER_TYPES"]
+__all__ = ["Frame", "frame", "ANSWER_TYPES", "YEAR"]
 
 ANSWER_TYPES = ("count", "amount", "percent", "number", "date", "person", "place", "org", "list", "other")
 
@@ -29,7 +29,7 @@ _ZH_WH = re.compile(r"多少|几|哪一?[个位种所家座部本条支年国些
 _EN_WH = re.compile(r"\b(?:how (?:many|much|long|old|far|large|big|high)|what|which|who|whom|whose|when|where|why|how)\b")
 _SKIP = set("的了是为在于被把将与和及之也都就还所")   # particles between the question word and its context
 _CJK = re.compile(r"[\u3400-\u9fff]{2}")
-_YEAR = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?!\d)")
+YEAR = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?!\d)")   # a year as written: 1500-2099
 _ORDINAL = re.compile(r"第\s*([0-9一二三四五六七八九十百]+)\s*[届次期批个名位]|\b(\d+)(?:st|nd|rd|th)\b")
 _PERSON_Q = re.compile(r"谁|哪位|什么人|何人|姓名|名字|\bwho\b|\bwhom\b|\bwhose\b")
 _PLACE_Q = re.compile(r"哪里|哪儿|何地|何处|什么地方|哪个(?:国家|城市|省|地区|地方)|哪国|\bwhere\b")
@@ -105,7 +105,7 @@ def frame(q: Question) -> Frame:
         nouns = [w.text for w in after[:3] if (w.flag.startswith("n") or w.flag in ("eng", "cap"))
                  and w.text not in STOP_WORDS]
         head = nouns[0] if nouns and asks_for_noun else ""
-    years = tuple(int(y) for y in _YEAR.findall(norm))
+    years = tuple(int(y) for y in YEAR.findall(norm))
     ordinals = tuple(v for g in _ORDINAL.findall(norm) for v in [_ordinal_value(g[0] or g[1])] if v is not None)
     rest = norm.replace(wh, " ") if wh else norm
     bigrams = frozenset(rest[k:k + 2] for k in range(len(rest) - 1)

@@ -96,14 +96,11 @@ class SpanRanker:
         self._w = coef                                   # weights on the raw features
         self._b = -float(coef @ np.asarray(self.mean, dtype=np.float64))
 
-    def scores(self, rows: list[list[float]]) -> np.ndarray:
-        """Scores (log-odds, up to a constant per question) of feature rows."""
-        if not rows:
+    def scores(self, rows) -> np.ndarray:
+        """Scores (log-odds, up to a constant per question) of feature rows (lists or a matrix)."""
+        if len(rows) == 0:
             return np.zeros(0)
         return np.asarray(rows, dtype=np.float64) @ self._w + self._b
-
-    def score(self, x: list[float]) -> float:
-        return float(self.scores([x])[0])
 
     def rank(self, frame: Frame, views: list[SentenceView], top: int = TOP_SENTENCES) -> list[tuple[float, Span]]:
         """Every candidate of the best `top` sentences with its score, best first."""

@@ -103,10 +103,8 @@ def sentence_views(q: Question, hits: list[Hit]) -> list[SentenceView]:
     for i, hit in enumerate(hits):
         context = fold((hit.title or "") + "\n" + hit.text)
         for s in split_sentences(hit.text):
-            if len(s.text) > 600:   # a run-on "sentence": read it clause by clause
-                pieces = [p for p in _clauses(s.text)]
-            else:
-                pieces = [s.text]
+            # a run-on "sentence" is read in pieces of whole clauses
+            pieces = _clauses(s.text) if len(s.text) > 600 else [s.text]
             views.extend(_view(q, i, p, context) for p in pieces if p.strip())
     order = sorted(range(len(views)), key=lambda k: (-views[k].coverage, views[k].hit))
     for rank, k in enumerate(order):
