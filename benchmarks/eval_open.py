@@ -20,6 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.opensets import add_open_set_arguments  # noqa: E402
+
 COLUMNS = [("questions", "n"), ("accuracy", "accuracy"), ("concise_accuracy", "concise"),
            ("citation_accuracy", "cited"), ("hit@5", "hit@5"), ("abstention_recall", "abstain-recall"),
            ("abstention_precision", "abstain-precision")]
@@ -27,10 +29,8 @@ COLUMNS = [("questions", "n"), ("accuracy", "accuracy"), ("concise_accuracy", "c
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--devsets", type=Path, default=ROOT.parent / "shared" / "devsets")
+    add_open_set_arguments(parser)
     parser.add_argument("--split", default="val", choices=["dev", "val"])
-    parser.add_argument("--sets", nargs="+", default=["cmrc2018", "drcd"])
-    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out" / "open")
     parser.add_argument("--out", type=Path, help="also write the figures here as JSON")
     parser.add_argument("--reader", choices=["routed", "spans", "rules"], default=None,
                         help="the offline reader (default: RAG_OFFLINE_READER, else routed)")

@@ -28,6 +28,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.opensets import add_open_set_arguments  # noqa: E402
+
 NEGATIVES_PER_QUESTION = 300
 WIDTHS = (0, 8, 12, 16, 20, 24, 32)   # answer widths tried on dev (0: the best candidate as it is)
 
@@ -73,30 +75,19 @@ def is_positive(span_norm: str, gold: list[str]) -> bool:
     return False
 
 
-def candidates(q, hits):
-    """[(features, span)] for one question, as the reader builds them."""
-    from rag.features import SpanContext, feature_vector
-    from rag.frame import frame
-    from rag.ranker import TOP_SENTENCES
-    from rag.spans import candidate_spans, sentence_views
-
-    views = sentence_views(q, hits)
-    if not views:
-        return []
-    f = frame(q)
-    best = views[0].coverage
-    return [(feature_vector(SpanContext(f, span, best)), span)
-            for view in views[:TOP_SENTENCES] for span in candidate_spans(view)]
-
-
 def _question_rows(row):
-    """(item, q, hits, features as a float32 matrix, spans, positives as a bool array)."""
+    """(item, q, hits, features as a float32 matrix, spans, positives as a bool array), the
+    candidates built as the reader builds them."""
+    from rag.frame import frame
+    from rag.ranker import candidate_rows
+    from rag.spans import sentence_views
+
     item, q, hits = row
     gold = golds(item)
-    cands = candidates(q, hits)
-    X = np.asarray([x for x, _ in cands], dtype=np.float32).reshape(len(cands), -1)
-    positive = np.asarray([bool(gold) and is_positive(span.norm, gold) for _, span in cands], dtype=bool)
-    return item, q, hits, X, [span for _, span in cands], positive
+    spans, rows = candidate_rows(frame(q), sentence_views(q, hits))
+    X = np.asarray(rows, dtype=np.float32).reshape(len(spans), -1)
+    positive = np.asarray([bool(gold) and is_positive(span.norm, gold) for span in spans], dtype=bool)
+    return item, q, hits, X, spans, positive
 
 
 def build(rows, rng: random.Random | None, workers: int = 2):
@@ -220,9 +211,7 @@ def oracle(per_question) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--devsets", type=Path, default=ROOT.parent / "shared" / "devsets")
-    parser.add_argument("--sets", nargs="+", default=["cmrc2018", "drcd"])
-    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out" / "open")
+    add_open_set_arguments(parser)
     parser.add_argument("--refresh", action="store_true", help="retrieve again instead of using the cache")
     parser.add_argument("--limit", type=int, help="only the first N questions of each split (a quick check)")
     parser.add_argument("--l2", type=float, default=1.0, help="L2 penalty on the weights")

@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.opensets import add_open_set_arguments  # noqa: E402
+
 GRID = [0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0]
 
 
@@ -52,9 +54,7 @@ def hit_rate(retriever, gathered, weight: float | None, k: int = 5) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--devsets", type=Path, default=ROOT.parent / "shared" / "devsets")
-    parser.add_argument("--sets", nargs="+", default=["cmrc2018", "drcd"])
-    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out" / "open")
+    add_open_set_arguments(parser)
     parser.add_argument("--write", action="store_true", help="save the fitted weight to rag/retrieval.json")
     args = parser.parse_args(argv)
 

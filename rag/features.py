@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from rag.frame import ANSWER_TYPES, YEAR, Frame
+from rag.frame import ANSWER_TYPES, YEAR, Frame, bigram_recall, sentence_bigram_recall
 from rag.spans import HARD_PUNCT, Span, SentenceView
-from text.numbers import CURRENCY
+from text.numbers import CLASSIFIERS, CURRENCY
 
 __all__ = ["SpanContext", "FEATURE_NAMES", "feature_vector", "BASE_FEATURES", "TYPE_FLAGS"]
 
@@ -30,7 +30,7 @@ _DATE = re.compile(r"(?:1[5-9]|20)\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?
 _ORG_END = re.compile(r"(公司|集团|大学|学院|学校|中学|小学|医院|银行|协会|委员会|研究院|研究所|中心|部|局|厅|署|党|会|队|俱乐部|"
                       r"co\.?|ltd\.?|inc\.?|university|college|group|company|corporation|bank|council|club)$")
 _MONEY = tuple(sorted(CURRENCY, key=len, reverse=True))
-_NUM = re.compile(r"\d|[零〇一二两三四五六七八九十百千万亿]{1,}(?=[" + "家个项名件张次位人所座条届批台套部种类款篇辆艘年月天日岁倍级期吨户例只支枚份间元万亿%])")
+_NUM = re.compile(r"\d|[零〇一二两三四五六七八九十百千万亿]{1,}(?=[" + CLASSIFIERS + "间元万亿%])")
 
 
 @dataclass
@@ -88,8 +88,7 @@ def sentence_rank(c: SpanContext) -> float:
 
 def sentence_bigrams(c: SpanContext) -> float:
     """Share of the question's character bigrams found in the sentence."""
-    grams = c.frame.bigrams
-    return sum(1 for g in grams if g in c.view.norm) / len(grams) if grams else 0.0
+    return sentence_bigram_recall(c.frame.bigrams, c.view.norm)
 
 
 def crosses_language(c: SpanContext) -> float:
@@ -147,24 +146,17 @@ def _same(word: str, wanted: tuple[str, ...]) -> bool:
                               for w in wanted)
 
 
-def _question_bigrams(c: SpanContext) -> frozenset[str]:
-    return c.frame.bigrams
-
-
 def window_bigrams(c: SpanContext, width: int = 12) -> float:
     """Share of the question's character bigrams found within `width` characters either side
     of the span (robust where the question and the passage are segmented differently)."""
-    grams = _question_bigrams(c)
-    if not grams:
-        return 0.0
     norm = c.view.norm
     around = norm[max(0, c.span.start - width):c.span.start] + "|" + norm[c.span.end:c.span.end + width]
-    return sum(1 for g in grams if g in around) / len(grams)
+    return bigram_recall(c.frame.bigrams, around)
 
 
 def span_bigrams_in_question(c: SpanContext) -> float:
     """Share of the span's character bigrams that the question holds (an answer rarely repeats it)."""
-    grams = _question_bigrams(c)
+    grams = c.frame.bigrams
     norm = c.span.norm
     pairs = [norm[k:k + 2] for k in range(len(norm) - 1)]
     return sum(1 for g in pairs if g in grams) / len(pairs) if pairs and grams else 0.0

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rag.question import Question
+from text.numbers import parse_chinese_numeral
 from text.tagged import tag_words
 from text.tokenize import STOP_WORDS
 
-__all__ = ["Frame", "frame", "ANSWER_TYPES", "YEAR"]
+__all__ = ["Frame", "frame", "ANSWER_TYPES", "YEAR", "bigram_recall", "sentence_bigram_recall"]
 
 ANSWER_TYPES = ("count", "amount", "percent", "number", "date", "person", "place", "org", "list", "other")
 
@@ -51,6 +53,19 @@ class Frame:
     bigrams: frozenset[str] = frozenset()   # the question's CJK character bigrams, question word left out
 
 
+def bigram_recall(grams: frozenset[str], text: str) -> float:
+    """Share of the question's character bigrams found in `text` (0 when it has none).
+
+    >>> bigram_recall(frozenset({"书院", "创办"}), "林知远创办了它")
+    0.5
+    """
+    return sum(1 for g in grams if g in text) / len(grams) if grams else 0.0
+
+
+# once per sentence, though every candidate of the sentence asks
+sentence_bigram_recall = lru_cache(maxsize=4096)(bigram_recall)
+
+
 def _content(words) -> list[str]:
     return [w.text for w in words if not w.is_punct and not (len(w.text) == 1 and w.text in _SKIP)
             and w.text not in STOP_WORDS]
@@ -75,8 +90,6 @@ def _answer_type(q: Question, norm: str) -> str:
 
 
 def _ordinal_value(text: str) -> int | None:
-    from text.numbers import parse_chinese_numeral
-
     if text.isdigit():
         return int(text)
     value = parse_chinese_numeral(text)

@@ -23,10 +23,11 @@ import numpy as np
 
 from common.errors import ConfigError
 from rag.features import FEATURE_NAMES, SpanContext, feature_vector
-from rag.frame import Frame
+from rag.frame import Frame, sentence_bigram_recall
 from rag.spans import SentenceView, Span, candidate_spans
 
-__all__ = ["SpanRanker", "Abstainer", "Choice", "MODEL_FILE", "MODEL_FORMAT", "TOP_SENTENCES", "ABSTAIN_FEATURES"]
+__all__ = ["SpanRanker", "Abstainer", "Choice", "MODEL_FILE", "MODEL_FORMAT", "TOP_SENTENCES", "ABSTAIN_FEATURES",
+           "candidate_rows"]
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
 MODEL_FORMAT = 2
@@ -52,12 +53,20 @@ class Abstainer:
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
+def candidate_rows(frame: Frame, views: list[SentenceView], top: int = TOP_SENTENCES) -> tuple[list[Span], list[list[float]]]:
+    """The candidates of the best `top` sentences (views ranked best first) and their feature rows."""
+    if not views:
+        return [], []
+    best = views[0].coverage
+    spans = [span for view in views[:top] for span in candidate_spans(view)]
+    return spans, [feature_vector(SpanContext(frame, span, best)) for span in spans]
+
+
 @dataclass
 class Choice:
     span: Span
     score: float          # the span's own score
-    mass: float           # the model's probability on the candidates inside the answer
-    features: list[float]  # ABSTAIN_FEATURES
+    features: list[float]  # ABSTAIN_FEATURES (the probability the answer holds is the second)
 
 
 @dataclass
@@ -104,11 +113,8 @@ class SpanRanker:
 
     def rank(self, frame: Frame, views: list[SentenceView], top: int = TOP_SENTENCES) -> list[tuple[float, Span]]:
         """Every candidate of the best `top` sentences with its score, best first."""
-        if not views:
-            return []
-        best = views[0].coverage
-        spans = [span for view in views[:top] for span in candidate_spans(view)]
-        values = self.scores([feature_vector(SpanContext(frame, span, best)) for span in spans])
+        spans, rows = candidate_rows(frame, views, top)
+        values = self.scores(rows)
         order = np.argsort(-values, kind="stable")
         return [(float(values[k]), spans[k]) for k in order]
 
@@ -138,11 +144,10 @@ class SpanRanker:
                 best_k, best_mass = k, mass
         span = scored[best_k][1]
         second = scored[1][0] if len(scored) > 1 else scored[0][0] - 10.0
-        grams = frame.bigrams
-        bigrams = sum(1 for g in grams if g in span.sent.norm) / len(grams) if grams else 0.0
         features = [scored[0][0], best_mass, scored[0][0] - second, span.sent.coverage,
-                    views[0].coverage if views else 0.0, bigrams, math.log1p(len(scored))]
-        return Choice(span, scored[best_k][0], best_mass, features)
+                    views[0].coverage if views else 0.0, sentence_bigram_recall(frame.bigrams, span.sent.norm),
+                    math.log1p(len(scored))]
+        return Choice(span, scored[best_k][0], features)
 
     def confident(self, choice: Choice, threshold: float | None = None) -> bool:
         if self.abstainer is None:

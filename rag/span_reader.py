@@ -4,8 +4,9 @@ Candidates (`rag.spans`) are scored by a model fitted on open data (`rag.ranker`
 is the best span copied from its sentence, in the question's script, cited `[1]`, with its
 sentence as the quote. The answer may widen to a candidate that holds the best one and more of
 the model's probability (up to a length fitted with it). When a second small model, fitted on
-the same data, gives the answer too low a chance of being right, it says it does not know. An English question answered from a Chinese sentence gets the figure in
-English as well ("8 (8家)").
+the same data, gives the answer too low a chance of being right, it says it does not know.
+An English question answered from a Chinese sentence gets the figure in English as well
+("8 (8家)").
 
 What it does not do: arithmetic, paraphrase, or answers joined from two sentences.
 """

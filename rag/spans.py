@@ -134,13 +134,9 @@ def candidate_spans(view: SentenceView) -> list[Span]:
         w = words[i]
         if w.is_punct or (len(w.text) == 1 and w.text in _NO_START):
             continue
-        chars = 0
         for j in range(i, min(n, i + MAX_WORDS)):
             x = words[j]
-            if x.is_punct and (x.text in HARD_PUNCT or x.text in _OPEN_CLOSE or x.text in _OPEN_CLOSE.values()):
-                break
-            chars = x.end - w.start
-            if chars > MAX_CHARS:
+            if _cuts(x) or x.end - w.start > MAX_CHARS:
                 break
             if x.is_punct or (len(x.text) == 1 and x.text in _NO_END):
                 continue
@@ -226,4 +222,6 @@ def _enumerations(view: SentenceView) -> list[Span]:
 
 
 def _cuts(w: Tagged, separator: str = "") -> bool:
-    return w.is_punct and w.text != separator and (w.text in HARD_PUNCT or w.text in _OPEN_CLOSE or w.text in _OPEN_CLOSE.values())
+    """A mark no candidate crosses: clause punctuation and quotation marks (but `separator`)."""
+    return w.is_punct and w.text != separator and (w.text in HARD_PUNCT or w.text in _OPEN_CLOSE
+                                                   or w.text in _OPEN_CLOSE.values())
