@@ -35,7 +35,7 @@ EN_COUNT_CLASSIFIERS = {
 }
 _EN_STOP_AFTER = {"do", "does", "did", "have", "has", "had", "were", "was", "are", "is", "in", "of",
                   "for", "to", "did", "will", "would", "can", "been", "be", "there", "by", "at", "on",
-                  "from", "with", "that", "which", "the"}
+                  "from", "with", "that", "which", "the", "and", "how"}
 _ZH_QWORD = re.compile(r"多少|几")
 _ZH_STRIP = re.compile(r"(共计|累计|总计|合计|一共|共有|共|总共|总数|总额|达到|达|是|为|有|约|大约|了|的)+$")
 
@@ -49,6 +49,7 @@ class Question:
     kind: str                 # count | amount | date | list | person | number | other
     classifier: str = ""      # Chinese classifiers a count may use ('家', '个项', ...)
     count_noun: str = ""      # English count noun (stemmed)
+    more_counts: list[tuple[str, str]] = field(default_factory=list)   # further figures asked: (classifier, count noun)
     year_only: bool = False
     wants_total: bool = False
     focus: list[str] = field(default_factory=list)       # terms that must be near the answer
@@ -113,12 +114,14 @@ def _focus_en(q: str) -> tuple[list[str], str]:
     m = re.search(r"\bhow (many|much)\s+(.*)", q)
     if not m:
         return [], ""
-    words = []
+    words, plural = [], ""
     for w in re.findall(r"[a-z']+", m.group(2)):
         if w in _EN_STOP_AFTER:
             break
         words.append(stem(w))
-    noun = words[-1] if words else ""
+        if not plural and w.endswith("s") and not w.endswith("ss"):
+            plural = words[-1]   # "how many enterprises won": the plural is the noun counted, not "won"
+    noun = plural or (words[-1] if words else "")
     return [w for w in words if w not in STOP_WORDS], noun if m.group(1) == "many" else ""
 
 
@@ -131,9 +134,11 @@ def analyze(question: str, idf=None, dictionary: Dictionary | None = None) -> Qu
     kind = _kind_zh(norm) if lang == "zh" else _kind_en(norm)
     q = Question(text=question, norm=norm, lang=lang, traditional=is_traditional(question), kind=kind)
     if lang == "zh":
-        m = re.search(r"(多少|几)\s*([" + CLASSIFIERS + r"])", norm)
-        if kind == "count" and m:
-            q.classifier = m.group(2)
+        asked = list(re.finditer(r"(多少|几)\s*([" + CLASSIFIERS + r"])", norm))
+        if kind == "count" and asked:
+            q.classifier = asked[0].group(2)
+            # "多少家企业的多少个项目": two figures, each counted with its own measure word
+            q.more_counts = [(m.group(2), "") for m in asked[1:]]
         q.focus = _focus_zh(norm)
         q.year_only = bool(re.search(r"哪一?年|什么年份|年份", norm))
         q.wants_total = bool(re.search(r"共|总|累计|合计|一共", norm))
@@ -142,6 +147,12 @@ def analyze(question: str, idf=None, dictionary: Dictionary | None = None) -> Qu
         q.focus, q.count_noun = _focus_en(norm)
         if q.count_noun:
             q.classifier = EN_COUNT_CLASSIFIERS.get(q.count_noun, "")
+            # "how many firms and how many projects": one figure per count noun
+            rest = norm[re.search(r"\bhow many\b", norm).end():]
+            for m in re.finditer(r"\bhow many\b", rest):
+                noun = _focus_en(rest[m.start():])[1]
+                if noun:
+                    q.more_counts.append((EN_COUNT_CLASSIFIERS.get(noun, ""), noun))
         q.year_only = bool(re.search(r"what year|which year|in what year", norm))
         q.wants_total = bool(re.search(r"\b(total|in all|altogether|overall|so far|in total|cumulative)\b", norm))
         own = word_tokens(norm)

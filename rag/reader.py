@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.question import Question, Terms
 from rag.types import Hit, Reading
 from text.normalize import fold, has_cjk, to_simplified, to_traditional
 from text.numbers import CURRENCY, Quantity, find_quantities, format_value_en
 from text.sentences import split_sentences
-from text.tokenize import STOP_WORDS
+from text.tokenize import STOP_WORDS, stem
 
 __all__ = ["ExtractiveReader", "ABSTAIN_TEXT", "says_not_found"]
 
@@ -205,8 +205,8 @@ class ExtractiveReader:
             if q.classifier and unit and not unit.isascii():
                 return unit[-1] in q.classifier
             if q.count_noun:
-                words = [w.rstrip("s") for w in re.findall(r"[a-z]+", norm[qty.start: qty.end + 40])][:5]
-                return q.count_noun.rstrip("s") in words or bool(q.classifier and unit and unit[-1] in q.classifier)
+                words = [stem(w) for w in re.findall(r"[a-z]+", norm[qty.start: qty.end + 40])][:5]
+                return q.count_noun in words or bool(q.classifier and unit and unit[-1] in q.classifier)
             return True
         if q.kind == "number":
             return not qty.is_year and unit not in ("月", "日")
@@ -277,6 +277,8 @@ class ExtractiveReader:
             if best is None:
                 return self._abstain(q)
             _, s, qty = best
+            if q.kind == "count" and q.more_counts:
+                return _quoted(s, self._say_counts(q, qty, s))
             return _quoted(s, self._say_quantity(q, qty, s))
         if q.kind == "date":
             best = self._best_date(q, pool)
@@ -309,6 +311,26 @@ class ExtractiveReader:
                      if not set(m.group(1).lower().split()) & asked]
         best = max(cands, key=lambda c: self._proximity(q, s.norm, *c)[0], default=None)
         return s.text[best[0]:best[1]] if best else None
+
+    def _say_counts(self, q: Question, first: Quantity, s: _Sent) -> str:
+        """Every figure a question asks for ("多少家企业的多少个项目"), from the sentence of the
+        first: each further one is the count in its own unit nearest to the first. A figure the
+        sentence does not give is left out, so the answer never mixes sentences."""
+        found = [(first, q)]
+        for classifier, noun in q.more_counts:
+            slot = replace(q, classifier=classifier, count_noun=noun, more_counts=[])
+            options = [x for x in find_quantities(s.text)
+                       if all(x.start != f.start for f, _ in found) and self._quantity_ok(slot, x, s.norm)]
+            if options:
+                found.append((min(options, key=lambda x: abs(x.start - first.start)), slot))
+        found.sort(key=lambda pair: pair[0].start)
+        head, tail = found[0][0], found[-1][0]
+        if len(found) > 1 and tail.start - head.end <= 12 and q.lang == "zh":
+            # "12家企业的37个项目": the words between the figures say what each counts
+            text = s.text[head.start:tail.end].strip()
+            return self._script(q, text) if has_cjk(text) else text
+        sep = "，" if q.lang == "zh" else "; "
+        return sep.join(self._say_quantity(slot, x, s) for x, slot in found)
 
     def _say_quantity(self, q: Question, qty: Quantity, s: _Sent) -> str:
         text = qty.text.strip()

@@ -65,3 +65,33 @@ def test_chinese_question_reads_an_english_passage():
 def test_english_ordinals_are_not_counts():
     reading = _read("How many firms won the award?", "The 8th award meeting was held; 41 firms won the award.")
     assert reading.answer.startswith("41"), reading.answer
+
+
+TWO_FIGURES = "北岸港今年共有12家企业的37个项目获得技改补助，另有5家企业在申报中。"
+
+
+def test_a_question_for_two_figures_gets_both_from_one_sentence():
+    reading = _read("北岸港今年有多少家企业的多少个项目获得技改补助？", TWO_FIGURES)
+    answer = reading.answer
+    assert "12家" in answer and "37个" in answer, answer
+    assert answer.index("12家") < answer.index("37个")
+    assert all(part in reading.quotes[0][1] for part in ("12家", "37个"))
+
+
+def test_an_english_question_for_two_figures_gets_both():
+    text = "This year 12 companies won grants for 37 projects, and 5 companies are still applying."
+    reading = _read("How many companies won grants and how many projects did they cover?", text)
+    assert "12 companies" in reading.answer and "37 projects" in reading.answer, reading.answer
+
+
+def test_a_second_figure_the_sentence_does_not_give_is_left_out():
+    reading = _read("北岸港今年有多少家企业的多少个项目获得技改补助？", "北岸港今年共有12家企业获得技改补助。")
+    assert "12家" in reading.answer and "个" not in reading.answer.replace("[1]", ""), reading.answer
+
+
+def test_two_figure_questions_are_analysed_per_unit():
+    from rag.question import analyze as analyse
+    q = analyse("有多少家企业的多少个项目获奖？")
+    assert q.classifier == "家" and q.more_counts == [("个", "")]
+    e = analyse("How many firms and how many projects won?")
+    assert e.count_noun == "firm" and e.more_counts == [("项个", "project")]
