@@ -17,6 +17,7 @@ abstentions included.
 from __future__ import annotations
 
 import argparse
+import json
 import pickle
 import random
 import sys
@@ -216,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N questions of each split (a quick check)")
     parser.add_argument("--l2", type=float, default=1.0, help="L2 penalty on the weights")
     parser.add_argument("--write", action="store_true", help="save the model to rag/reader_model.json")
+    parser.add_argument("--abstain-only", action="store_true",
+                        help="keep the span ranker and answer width of rag/reader_model.json; refit only the abstention model")
     args = parser.parse_args(argv)
 
     import numpy as np
@@ -237,21 +240,27 @@ def main(argv: list[str] | None = None) -> int:
             group += [g + offset for g in gs]
             print(f"{name} {split}: {len(rows)} questions, candidates holding the answer for "
                   f"{oracle(per_question):.3f} of the answerable ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
-    X = np.concatenate(X).astype(np.float64)
-    y = np.asarray(y)
-    mean = X.mean(axis=0)
-    scale = X.std(axis=0)
-    scale[scale == 0] = 1.0
-    coef = fit_listwise((X - mean) / scale, y, np.asarray(group), args.l2)
-    ranker = SpanRanker(mean.tolist(), scale.tolist(), coef.tolist())
-    print(f"fitted on {len(y)} rows ({int(y.sum())} positive) in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-
     dev = [pq for name in args.sets for pq in data[(name, "dev")]]
-    widths = {w: figures(outcomes(choices(ranker, dev, w), tight=True), float("-inf"))["concise_accuracy"]
-              for w in WIDTHS}
-    ranker.answer_chars = max(WIDTHS, key=lambda w: (widths[w], -w))
-    print("answer width on dev (concise within 3x the expected span, never abstaining): "
-          + ", ".join(f"{w}: {v:.3f}" for w, v in widths.items()), file=sys.stderr)
+    if args.abstain_only:
+        kept = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+        if kept.get("features") != FEATURE_NAMES:
+            parser.error(f"{MODEL_FILE} was fitted for other span features: refit it whole")
+        ranker = SpanRanker(kept["mean"], kept["scale"], kept["coef"], int(kept["answer_chars"]))
+        args.l2 = kept.get("l2", args.l2)
+    else:
+        X = np.concatenate(X).astype(np.float64)
+        y = np.asarray(y)
+        mean = X.mean(axis=0)
+        scale = X.std(axis=0)
+        scale[scale == 0] = 1.0
+        coef = fit_listwise((X - mean) / scale, y, np.asarray(group), args.l2)
+        ranker = SpanRanker(mean.tolist(), scale.tolist(), coef.tolist())
+        print(f"fitted on {len(y)} rows ({int(y.sum())} positive) in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+        widths = {w: figures(outcomes(choices(ranker, dev, w), tight=True), float("-inf"))["concise_accuracy"]
+                  for w in WIDTHS}
+        ranker.answer_chars = max(WIDTHS, key=lambda w: (widths[w], -w))
+        print("answer width on dev (concise within 3x the expected span, never abstaining): "
+              + ", ".join(f"{w}: {v:.3f}" for w, v in widths.items()), file=sys.stderr)
 
     # abstention: a logistic model of "the chosen answer is right", its threshold chosen on dev
     from sklearn.linear_model import LogisticRegression

@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.question import Question
+from text.normalize import fold, to_simplified
 from text.numbers import parse_chinese_numeral
 from text.tagged import tag_words
 from text.tokenize import STOP_WORDS
 
-__all__ = ["Frame", "frame", "ANSWER_TYPES", "YEAR", "bigram_recall", "sentence_bigram_recall"]
+__all__ = ["Frame", "frame", "ANSWER_TYPES", "YEAR", "bigram_recall", "sentence_bigram_recall", "question_names",
+           "names_found", "term_coverage"]
 
 ANSWER_TYPES = ("count", "amount", "percent", "number", "date", "person", "place", "org", "list", "other")
 
@@ -51,6 +53,8 @@ class Frame:
     ordinals: tuple[int, ...]     # 第六届 -> 6; "8th" -> 8
     classifier: str               # measure words a count may use
     bigrams: frozenset[str] = frozenset()   # the question's CJK character bigrams, question word left out
+    terms: tuple[tuple[tuple[str, ...], float], ...] = ()   # the question's terms (alternatives, idf weight)
+    names: tuple[str, ...] = ()   # proper nouns the question names (tagged as names, or unknown to the dictionary)
 
 
 def bigram_recall(grams: frozenset[str], text: str) -> float:
@@ -60,6 +64,49 @@ def bigram_recall(grams: frozenset[str], text: str) -> float:
     0.5
     """
     return sum(1 for g in grams if g in text) / len(grams) if grams else 0.0
+
+
+def names_found(names: tuple[str, ...], text: str) -> float:
+    """Share of the question's names that `text` holds (1 when it names none).
+
+    >>> names_found(("林知远", "槐山书院"), "林知远创办了它")
+    0.5
+    """
+    return sum(1 for n in names if n in text) / len(names) if names else 1.0
+
+
+def term_coverage(terms: tuple[tuple[tuple[str, ...], float], ...], text: str) -> tuple[float, bool]:
+    """(share of the terms' weight that `text` holds, whether it holds the weightiest term).
+
+    >>> term_coverage(((("槐山",), 3.0), (("创办",), 1.0)), "创办于1901年")
+    (0.25, False)
+    """
+    total = sum(w for _, w in terms)
+    if not terms or total <= 0:
+        return 0.0, False
+    held = [any(a in text for a in alts) for alts, _ in terms]
+    rarest = max(range(len(terms)), key=lambda k: terms[k][1])
+    return sum(w for (_, w), h in zip(terms, held) if h) / total, held[rarest]
+
+
+_NAME_FLAGS = ("nr", "ns", "nt", "nz", "cap")
+
+
+def question_names(words) -> tuple[str, ...]:
+    """Proper nouns among tagged question words: tagged as a name, place, organisation or other
+    proper noun, or a Chinese word of two or more characters that the dictionary does not know
+    (jieba's guess for a name it has never seen)."""
+    import jieba
+
+    out = []
+    for w in words:
+        text = fold(w.text)
+        if len(text) < 2 or w.is_punct or text in STOP_WORDS or _ZH_WH.fullmatch(text) or _EN_WH.fullmatch(text):
+            continue
+        unknown = bool(_CJK.match(text)) and not jieba.get_FREQ(w.text)
+        if w.flag.startswith(_NAME_FLAGS) or unknown:
+            out.append(text)
+    return tuple(dict.fromkeys(out))
 
 
 # once per sentence, though every candidate of the sentence asks
@@ -124,4 +171,5 @@ def frame(q: Question) -> Frame:
     bigrams = frozenset(rest[k:k + 2] for k in range(len(rest) - 1)
                         if _CJK.fullmatch(rest[k:k + 2]) and not set(rest[k:k + 2]) <= _SKIP)
     return Frame(answer_type=_answer_type(q, norm), wh=wh, left=left, right=right, head=head,
-                 years=years, ordinals=ordinals, classifier=q.classifier, bigrams=bigrams)
+                 years=years, ordinals=ordinals, classifier=q.classifier, bigrams=bigrams,
+                 terms=tuple(q.keywords.items()), names=question_names(tag_words(to_simplified(q.text))))

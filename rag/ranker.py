@@ -23,7 +23,7 @@ import numpy as np
 
 from common.errors import ConfigError
 from rag.features import FEATURE_NAMES, SpanContext, feature_vector
-from rag.frame import Frame, sentence_bigram_recall
+from rag.frame import Frame, bigram_recall, names_found, sentence_bigram_recall, term_coverage
 from rag.spans import SentenceView, Span, candidate_spans
 
 __all__ = ["SpanRanker", "Abstainer", "Choice", "MODEL_FILE", "MODEL_FORMAT", "TOP_SENTENCES", "ABSTAIN_FEATURES",
@@ -35,7 +35,10 @@ TOP_SENTENCES = 6     # sentences whose spans are scored, by coverage
 
 
 ABSTAIN_FEATURES = ["best_score", "answer_mass", "margin", "sentence_coverage", "top_coverage",
-                    "sentence_bigrams", "candidates"]
+                    "sentence_bigrams", "candidates",
+                    # how much of the question the answer's passage, and all the passages, hold
+                    "passage_coverage", "passage_rarest", "passage_bigrams", "passage_names",
+                    "pool_coverage", "pool_bigrams", "pool_names"]
 
 
 @dataclass
@@ -67,6 +70,13 @@ class Choice:
     span: Span
     score: float          # the span's own score
     features: list[float]  # ABSTAIN_FEATURES (the probability the answer holds is the second)
+
+    @property
+    def supported(self) -> bool:
+        """Its passage holds at least one of the question's terms (an answer from a passage
+        that shares nothing with the question is a guess, whatever the scores say)."""
+        f = dict(zip(ABSTAIN_FEATURES, self.features))
+        return f["passage_coverage"] > 0 or f["sentence_coverage"] > 0 or f["top_coverage"] > 0
 
 
 @dataclass
@@ -144,12 +154,19 @@ class SpanRanker:
                 best_k, best_mass = k, mass
         span = scored[best_k][1]
         second = scored[1][0] if len(scored) > 1 else scored[0][0] - 10.0
+        passage = "\n".join(v.norm for v in views if v.hit == span.sent.hit)
+        pool = "\n".join(v.norm for v in views)
+        passage_cov, rarest = term_coverage(frame.terms, passage)
         features = [scored[0][0], best_mass, scored[0][0] - second, span.sent.coverage,
                     views[0].coverage if views else 0.0, sentence_bigram_recall(frame.bigrams, span.sent.norm),
-                    math.log1p(len(scored))]
+                    math.log1p(len(scored)),
+                    passage_cov, float(rarest), bigram_recall(frame.bigrams, passage), names_found(frame.names, passage),
+                    term_coverage(frame.terms, pool)[0], bigram_recall(frame.bigrams, pool), names_found(frame.names, pool)]
         return Choice(span, scored[best_k][0], features)
 
     def confident(self, choice: Choice, threshold: float | None = None) -> bool:
+        if not choice.supported:
+            return False
         if self.abstainer is None:
             return True
         t = self.abstainer.threshold if threshold is None else threshold

@@ -1,0 +1,41 @@
+"""The question's slot and the evidence measures the abstention model reads (rag.frame)."""
+
+from rag.frame import frame, names_found, question_names, term_coverage
+from rag.question import analyze
+from text.tagged import tag_words
+
+
+def test_question_names_are_proper_nouns_and_unknown_words_never_question_words():
+    names = question_names(tag_words("北岸港的钟望舒在哪一年获得了奖项？"))
+    assert "钟望舒" in names            # unknown to the dictionary: a name
+    assert not {"哪一年", "获得", "奖项"} & set(names)
+
+
+def test_question_names_keep_capitalised_english_words_folded():
+    names = question_names(tag_words("Who founded the Larkspur Guild?"))
+    assert names == ("larkspur", "guild")
+
+
+def test_a_traditional_question_names_what_its_simplified_form_names():
+    assert frame(analyze("鍾望舒在哪一年獲獎？")).names == frame(analyze("钟望舒在哪一年获奖？")).names
+
+
+def test_names_found_is_the_share_of_names_in_the_text():
+    assert names_found(("钟望舒", "北岸港"), "钟望舒生于北岸港。") == 1.0
+    assert names_found(("钟望舒", "北岸港"), "他生于北岸港。") == 0.5
+    assert names_found((), "任何文字") == 1.0
+
+
+def test_term_coverage_weighs_terms_and_says_whether_the_rarest_is_held():
+    terms = ((("吞吐量",), 4.0), (("北岸港",), 6.0), (("今年",), 1.0))
+    share, rarest = term_coverage(terms, "今年北岸港客流增加")
+    assert abs(share - 7 / 11) < 1e-9 and rarest
+    share, rarest = term_coverage(terms, "今年吞吐量增加")
+    assert abs(share - 5 / 11) < 1e-9 and not rarest
+    assert term_coverage(((("港口", "harbour"), 1.0),), "the harbour") == (1.0, True)
+
+
+def test_frame_carries_the_question_terms_with_their_weights():
+    q = analyze("北岸港的吞吐量是多少吨？", idf=lambda t: 2.0)
+    f = frame(q)
+    assert dict(f.terms) == q.keywords and all(w > 0 for _, w in f.terms)
