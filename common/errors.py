@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["RagError", "InputError", "StoreError", "ModelMismatchError", "ConfigError"]
+__all__ = ["RagError", "InputError", "StoreError", "StoreBusyError", "ModelMismatchError", "ConfigError"]
 
 
 class RagError(Exception):
@@ -31,3 +31,7 @@ class StoreError(RagError):
 
 class ModelMismatchError(StoreError):
     """The store was built with another embedding model than the one asked for."""
+
+
+class StoreBusyError(StoreError):
+    """Another process is writing the store, and did not finish within the wait."""

@@ -17,17 +17,19 @@ import math
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from common.errors import ConfigError, InputError
 from ingest.pipeline import IngestReport, ingest_paths, remove_sources
-from rag.components import build_components
+from rag.components import build_components, sync_lexical
 from rag.corpus import bundled_corpus
 from rag.protocols import AnswerBackend, Reader, Retriever
 from rag.question import analyze
 from rag.settings import Settings
 from rag.types import Answer, Final, Hit, StreamEvent
+from store.lock import WriterLock
 from store.protocols import Embedder, LexicalIndex, VectorStore
 
 __all__ = ["Assistant", "MAX_QUESTION_CHARS"]
@@ -62,7 +64,7 @@ class Assistant:
         """Ingest files/directories; returns an IngestReport (skips are listed, not raised)."""
         if isinstance(paths, (str, Path)):
             paths = [paths]
-        with self._lock:
+        with self._writing():
             self._checked_corpus = True
             return ingest_paths(paths, self.store, self.lexical, self.embedder,
                                 chunk_tokens=self.settings.chunk_tokens, max_file_mb=self.settings.max_file_mb,
@@ -72,8 +74,22 @@ class Assistant:
         """Delete documents by source; returns (removed, not found)."""
         if isinstance(sources, str):
             sources = [sources]
-        with self._lock:
+        with self._writing():
             return remove_sources(list(sources), self.store, self.lexical)
+
+    @contextmanager
+    def _writing(self):
+        """One writer at a time on the store (across processes, see `store.lock`); a write
+        waits up to `lock_wait` seconds for another to finish, and sees its changes after."""
+        with WriterLock(self.settings.store, wait=self.settings.lock_wait), self._lock:
+            self.refresh()
+            yield
+
+    def refresh(self) -> bool:
+        """Bring the lexical index up to the store's generation when another process (or
+        another `Assistant`) wrote to it; True when it was rebuilt."""
+        with self._lock:
+            return sync_lexical(self.lexical, self.store)
 
     def documents(self) -> list[dict]:
         return self.store.documents()
@@ -108,6 +124,7 @@ class Assistant:
         question = self._check_question(question)
         self.ensure_corpus()
         with self._lock:
+            self.refresh()
             return self.retriever.search(question, k or self.settings.top_k)
 
     def _idf(self):
@@ -147,6 +164,7 @@ class Assistant:
         self.ensure_corpus()
         with self._lock:  # retrieval and analysis see one state of the index; writing the answer does not hold it
             t0 = time.perf_counter()
+            self.refresh()   # another process may have written to the store since the last answer
             hits = self.retriever.search(question, top_k or self.settings.top_k)
             t1 = time.perf_counter()
             q = self.analyze(question)

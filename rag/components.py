@@ -75,9 +75,13 @@ def open_lexical(root, store: VectorStore) -> BM25Index:
 
 def sync_lexical(lex: LexicalIndex, store: VectorStore) -> bool:
     """Rebuild the lexical index from the store (the source of truth) when it reflects another
-    generation or another number of chunks; True when it did."""
-    if lex.generation == store.generation and len(lex) == store.count():
+    generation or another number of chunks (another process wrote to it); True when it changed."""
+    generation = store.generation
+    if lex.generation == generation and len(lex) == store.count():
         return False
+    # the process that wrote saved its index: reading it is far cheaper than a rebuild
+    if lex.load() and lex.generation == generation and len(lex) == store.count():
+        return True
     from text.normalize import normalize
 
     lex.rebuild(((c.id, normalize(c.text)) for c in store.iter_all()), store.generation)

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     candidates: int = Field(40, ge=1)       # per retriever, before fusion
     rrf_k: int = Field(60, ge=1)            # reciprocal-rank-fusion constant
     max_file_mb: float = Field(50.0, gt=0)  # larger .txt/.md/.html files are skipped
+    lock_wait: float = Field(30.0, ge=0)    # seconds a write waits for another process's write to the store
     corpus: Path | None = None              # ingested on first use of an empty store (None: the bundled one)
     auto_ingest: bool = True                # 0 turns first-use ingest off
     device: str = "cpu"                     # torch device

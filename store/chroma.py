@@ -70,12 +70,17 @@ class ChunkStore:
             )
 
     # -- bookkeeping -------------------------------------------------------------------------
+    def _metadata(self) -> dict:
+        """The collection's metadata as stored now: another process may have written since
+        this one opened it, and the collection object keeps the metadata it was opened with."""
+        return dict(self.client.get_collection(COLLECTION, embedding_function=None).metadata or {})
+
     @property
     def generation(self) -> int:
-        return int((self.collection.metadata or {}).get("generation", 0))
+        return int(self._metadata().get("generation", 0))
 
     def bump_generation(self) -> int:
-        meta = dict(self.collection.metadata or {})
+        meta = self._metadata()
         meta["generation"] = int(meta.get("generation", 0)) + 1
         meta["updated"] = time.time()
         self.collection.modify(metadata=meta)

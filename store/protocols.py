@@ -73,6 +73,10 @@ class LexicalIndex(Protocol):
 
     def doc_freq(self, token: str) -> int: ...
 
+    def load(self) -> bool:
+        """Read the index as last saved (by this or another process); False when it cannot."""
+        ...
+
     def stage(self, added: dict[str, str]) -> None:
         """Tokenise new or changed chunks (chunk id -> normalised text) for the next commit."""
         ...
