@@ -60,7 +60,9 @@ class BM25Index:
                 self.vocab = self._bm25.vocab_dict
             self._indexed = len(self.vocab)
             return len(self.ids) == meta.get("count")
-        except (OSError, ValueError, KeyError):
+        except Exception:   # a cache: whatever is wrong with it (truncated, garbled), it is rebuilt
+            self.ids, self.vocab, self._bm25, self.generation = [], {}, None, None
+            self._tok, self._off, self._indexed = np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64), 0
             return False
 
     def save(self) -> None:

@@ -5,6 +5,10 @@ a name jieba does not know (a company, a district) still matches. English words 
 case with a light plural/possessive stemmer. Numbers are kept whole ("293.87", "2022").
 Stop words are dropped from words, not from bigrams.
 
+Any input is tokenised in linear time and no token is longer than MAX_TOKEN characters: a
+longer Latin or digit run (a 500,000-letter line with no spaces) is cut into pieces of that
+size, and a long Chinese run is segmented in windows of SEGMENT_WINDOW characters.
+
 >>> lexical_tokens("岚汀区 奖励资金 Enterprises' awards 417.36万元")[:6]
 ['岚汀区', '岚汀', '汀区', '奖励', '资金', '奖励']
 """
@@ -17,7 +21,10 @@ from functools import lru_cache
 
 import jieba
 
-__all__ = ["lexical_tokens", "word_tokens", "stem", "STOP_WORDS"]
+__all__ = ["lexical_tokens", "word_tokens", "stem", "STOP_WORDS", "MAX_TOKEN", "SEGMENT_WINDOW"]
+
+MAX_TOKEN = 32          # characters; no real word or number is longer
+SEGMENT_WINDOW = 256    # characters of a Chinese run given to jieba at once
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -51,8 +58,26 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def _segment(run: str) -> tuple[str, ...]:
+def _segment_short(run: str) -> tuple[str, ...]:
     return tuple(jieba.lcut(run, HMM=True))
+
+
+def _segment(run: str) -> tuple[str, ...]:
+    """jieba's words of a Chinese run; a long run in windows (jieba slows down on long runs
+    without punctuation), cached for the short runs that make up ordinary text."""
+    if len(run) <= 64:
+        return _segment_short(run)
+    out: list[str] = []
+    for i in range(0, len(run), SEGMENT_WINDOW):
+        out.extend(jieba.lcut(run[i:i + SEGMENT_WINDOW], HMM=True))
+    return tuple(out)
+
+
+def _pieces(run: str) -> list[str]:
+    """A Latin or digit run as it is, or cut into MAX_TOKEN-character pieces when longer."""
+    if len(run) <= MAX_TOKEN:
+        return [run]
+    return [run[i:i + MAX_TOKEN] for i in range(0, len(run), MAX_TOKEN)]
 
 
 def word_tokens(norm: str) -> list[str]:
@@ -62,6 +87,8 @@ def word_tokens(norm: str) -> list[str]:
         run = m.group(0)
         if "\u3400" <= run[0] <= "\u9fff":
             out.extend(w for w in _segment(run) if w not in STOP_WORDS)
+        elif len(run) > MAX_TOKEN:
+            out.extend(_pieces(run))
         elif run[0].isdigit():
             out.append(run)
         elif run not in STOP_WORDS:
@@ -75,9 +102,10 @@ def lexical_tokens(norm: str) -> list[str]:
     for m in _RUN_RE.finditer(norm):
         run = m.group(0)
         if "\u3400" <= run[0] <= "\u9fff":
-            words = _segment(run) if len(run) < 64 else tuple(jieba.lcut(run, HMM=True))
-            out.extend(w for w in words if len(w) > 1 and w not in STOP_WORDS)
+            out.extend(w for w in _segment(run) if len(w) > 1 and w not in STOP_WORDS)
             out.extend(run[i:i + 2] for i in range(len(run) - 1))
+        elif len(run) > MAX_TOKEN:
+            out.extend(_pieces(run))
         elif run[0].isdigit():
             out.append(run)
         elif run not in STOP_WORDS:

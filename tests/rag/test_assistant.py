@@ -120,3 +120,17 @@ def test_a_wrong_offline_reader_names_the_choices(tmp_path):
 
     with pytest.raises(ConfigError, match="routed, spans or rules"):
         make(tmp_path, offline_reader="neural")
+
+
+def test_a_damaged_lexical_cache_is_rebuilt_with_one_warning(unit, write_articles, hash_embedder, capsys):
+    from rag import Assistant
+
+    unit.ingest([write_articles({"pier.txt": "松岭市新建轮渡码头，年客运量八十万人次。"})])
+    cache = unit.settings.store / "lexical" / "tokens.npz"
+    cache.write_bytes(b"not a zip file")
+    capsys.readouterr()
+    again = Assistant(store=unit.settings.store, embedder=hash_embedder, progress=False, auto_ingest=False)
+    warning = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(warning) == 1 and "lexical index" in warning[0] and "rebuilding" in warning[0]
+    assert len(again.lexical) == unit.store.count() > 0
+    assert again.search("松岭市轮渡码头")[0].source == "pier.txt"

@@ -83,3 +83,22 @@ def test_long_runs_give_the_same_tokens_as_short_ones():
     toks = lexical_tokens(run)
     assert toks[-len(run) + 1:] == bigrams(run)
     assert toks[:5] == ["图书馆", "藏书", "丰富", "读者", "众多"]
+
+
+def test_no_token_is_longer_than_the_bound_however_long_the_run():
+    from text.tokenize import MAX_TOKEN, lexical_tokens, word_tokens
+
+    line = "x" * 100_000 + " 12345678901234567890123456789012345678901234567890"
+    for tokens in (lexical_tokens(line), word_tokens(line)):
+        assert max(len(t) for t in tokens) == MAX_TOKEN
+        assert "".join(t for t in tokens if t.startswith("x")) == "x" * 100_000   # cut, not dropped
+
+
+def test_a_long_chinese_run_is_segmented_in_windows_with_the_same_words_as_short_text():
+    from text.tokenize import SEGMENT_WINDOW, word_tokens
+
+    sentence = "北岸港务集团完成码头改造"
+    run = sentence * (3 * SEGMENT_WINDOW // len(sentence))
+    words = word_tokens(run)
+    assert "码头" in words and "改造" in words
+    assert sum(len(w) for w in words) >= 0.9 * len(run)   # every window was segmented
