@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo run test unit bench bench-scale eval-open fit-reader clean
+.PHONY: setup demo run test test-server unit bench bench-scale eval-open fit-reader clean
 
 $(BIN)/rag: pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -28,6 +28,14 @@ run: setup
 # The whole test suite. pytest's exit code 5 (no tests collected) counts as a failure.
 test: setup
 	$(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; \
+	if [ $$rc -ne 0 ]; then exit $$rc; fi; $(MAKE) --no-print-directory test-server
+
+# The same suite with every store on a real Chroma server (`chroma run`, started by the tests on
+# 127.0.0.1); commands run as subprocesses, and the browser, are covered by the first pass.
+test-server: setup
+	TEST_CHROMA_SERVER=1 $(BIN)/python -m pytest -q --ignore=tests/ui/test_cli.py --ignore=tests/ui/test_browser.py \
+		--ignore=tests/faults; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 # Unit tests only: no model is loaded (the integration tests are marked slow).

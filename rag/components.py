@@ -11,7 +11,9 @@ with the extractive answer as its fallback).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from rag.backends import ExtractiveBackend, ModelBackend
 from rag.crosslingual import Dictionary
@@ -47,7 +49,7 @@ def build_components(settings: Settings, *, embedder: Embedder | None = None, st
                      backend: AnswerBackend | None = None) -> Components:
     s = settings
     embedder = embedder or SentenceEmbedder.shared(s.embed_model, s.device, s.embed_batch_size)
-    store = store or ChunkStore(s.store, embedder.name, embedder.dim)
+    store = store or ChunkStore(s.store, embedder.name, embedder.dim, url=s.chroma_url, collection=s.chroma_collection)
     lexical = lexical or open_lexical(s.store / "lexical", store)
     dictionary = dictionary or Dictionary(s.cache_dir)
     retriever = retriever or HybridRetriever(store, lexical, embedder, dictionary,
@@ -69,6 +71,9 @@ def open_lexical(root, store: VectorStore) -> BM25Index:
     lex = BM25Index(root)
     if not lex.load():
         lex.generation = None
+        if (Path(root) / "meta.json").exists():
+            print(f"warning: the lexical index in {root} could not be read; rebuilding it from the store",
+                  file=sys.stderr)
     sync_lexical(lex, store)
     return lex
 

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
 
     store: Path = Path(".rag")              # store directory (chroma/ + lexical/)
     embed_model: str = BUNDLED_MODEL        # a sentence-transformers name or path
+    chroma_url: str = ""                    # a Chroma server (http://host:port); empty: embedded in <store>/chroma
+    chroma_collection: str = "news_articles"   # the collection on that server (one per corpus)
     embed_batch_size: int = Field(64, ge=1)
     chunk_tokens: int = Field(200, ge=1, le=512)   # embedding-model tokens per chunk
     top_k: int = Field(5, ge=1)             # passages given to the reader

@@ -4,6 +4,10 @@ Layout of a store directory:
     <store>/chroma/    Chroma's persistent files (embedded client)
     <store>/lexical/   the BM25 cache, rebuilt from Chroma whenever it is missing or stale
 
+With a Chroma server (`url`, from RAG_CHROMA_URL or --chroma-url) the chunks live in the
+server's collection `collection` and the store directory holds only this machine's caches:
+several processes, on one machine or many, can serve one collection, each with its own cache.
+
 The collection's metadata records the format version, the embedding model and dimension,
 and a generation counter bumped on every write; opening with another model is an error.
 Chroma's own embedding function is never attached (it would download a model): every add
@@ -15,9 +19,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 
 from common import offline  # noqa: F401
-from common.errors import ModelMismatchError, StoreError
+from common.errors import ConfigError, ModelMismatchError, StoreError
 from store.schema import ChunkMeta, StoredChunk
 
 __all__ = ["ChunkStore", "FORMAT_VERSION", "COLLECTION"]
@@ -29,42 +34,76 @@ COLLECTION = "news_articles"
 class ChunkStore:
     """A `store.protocols.VectorStore` over one Chroma collection in `<root>/chroma`."""
 
-    def __init__(self, root: Path, model_name: str, dim: int):
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
+    def __init__(self, root: Path, model_name: str, dim: int, url: str = "", collection: str = COLLECTION):
         self.root = Path(root)
         self.model_name = model_name
         self.dim = dim
+        self.url = url.strip()
+        self.name = collection
+        self.client = self._server_client() if self.url else self._embedded_client()
         try:
-            (self.root / "chroma").mkdir(parents=True, exist_ok=True)
-            self.client = chromadb.PersistentClient(
-                path=str(self.root / "chroma"),
-                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
-            )
             self.collection = self.client.get_or_create_collection(
-                COLLECTION,
+                collection,
                 embedding_function=None,
                 configuration={"hnsw": {"space": "cosine"}},
                 metadata={"format": FORMAT_VERSION, "embed_model": model_name,
                           "embed_dim": dim, "generation": 0},
             )
         except OSError as exc:
-            raise StoreError(f"cannot open store {self.root} ({exc.strerror})",
+            raise StoreError(f"cannot open store {self.where} ({exc.strerror})",
                              hint="check the --store path and its permissions") from None
+        except Exception as exc:   # the server refused the collection (its name, its permissions)
+            if not self.url:
+                raise
+            raise StoreError(f"the Chroma server at {self.url} refused collection {collection!r}: {_first_line(exc)}",
+                             hint="check RAG_CHROMA_COLLECTION (3-63 characters: letters, digits, . _ -)") from None
         self._check()
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
 
+    @property
+    def where(self) -> str:
+        """The store as users name it: its directory, or the server and collection."""
+        return f"{self.url} (collection {self.name})" if self.url else str(self.root)
+
+    def _embedded_client(self):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        try:
+            (self.root / "chroma").mkdir(parents=True, exist_ok=True)
+            return chromadb.PersistentClient(path=str(self.root / "chroma"),
+                                             settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
+        except OSError as exc:
+            raise StoreError(f"cannot open store {self.root} ({exc.strerror})",
+                             hint="check the --store path and its permissions") from None
+
+    def _server_client(self):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        parts = urlsplit(self.url if "://" in self.url else f"http://{self.url}")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"RAG_CHROMA_URL={self.url!r} is not an http(s)://host:port address",
+                              hint="for example http://127.0.0.1:8000")
+        try:
+            return chromadb.HttpClient(host=parts.hostname, port=parts.port or (443 if parts.scheme == "https" else 8000),
+                                       ssl=parts.scheme == "https",
+                                       settings=ChromaSettings(anonymized_telemetry=False))
+        except Exception as exc:   # chromadb checks the server when the client is made
+            raise StoreError(f"cannot reach the Chroma server at {self.url}: {_first_line(exc)}",
+                             hint="start one with `chroma run --path DIR --host 127.0.0.1 --port 8000`, "
+                                  "or fix RAG_CHROMA_URL / --chroma-url") from None
+
     def _check(self) -> None:
         meta = self.collection.metadata or {}
         if meta.get("format") != FORMAT_VERSION:
-            raise StoreError(f"store {self.root} has format {meta.get('format')!r}, this version reads {FORMAT_VERSION}",
+            raise StoreError(f"store {self.where} has format {meta.get('format')!r}, this version reads {FORMAT_VERSION}",
                              hint="re-ingest into a new --store")
         if meta.get("embed_model") != self.model_name or meta.get("embed_dim") != self.dim:
             raise ModelMismatchError(
-                f"store {self.root} was built with embedding model {meta.get('embed_model')!r} "
+                f"store {self.where} was built with embedding model {meta.get('embed_model')!r} "
                 f"(dim {meta.get('embed_dim')}), not {self.model_name!r} (dim {self.dim})",
                 hint=f"use --embed-model {meta.get('embed_model')} (RAG_EMBED_MODEL), or a new --store",
             )
@@ -73,7 +112,7 @@ class ChunkStore:
     def _metadata(self) -> dict:
         """The collection's metadata as stored now: another process may have written since
         this one opened it, and the collection object keeps the metadata it was opened with."""
-        return dict(self.client.get_collection(COLLECTION, embedding_function=None).metadata or {})
+        return dict(self.client.get_collection(self.name, embedding_function=None).metadata or {})
 
     @property
     def generation(self) -> int:
@@ -173,3 +212,8 @@ class ChunkStore:
                                              "date": m.date, "lang": m.lang, "chunks": 0})
             row["chunks"] += 1
         return sorted(rows.values(), key=lambda r: r["source"] or "")
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__

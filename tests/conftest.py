@@ -3,7 +3,11 @@
 Unit tests (everything not marked `slow`) use `HashEmbedder`, a small deterministic embedder
 that speaks the same Protocol, with real Chroma in temporary directories; they may not load a
 model (a guard fails them if they try). Integration tests are marked `slow` and share the real
-bundled model, loaded once per session."""
+bundled model, loaded once per session.
+
+With TEST_CHROMA_SERVER=1 every store the tests open in this process lives on a real Chroma
+server (`chroma run`, started here on 127.0.0.1), one collection per store directory, so the
+same suite checks server mode; commands the tests run as subprocesses keep embedded stores."""
 
 from __future__ import annotations
 
@@ -18,6 +22,79 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 RAG = str(Path(sys.executable).with_name("rag"))   # the console script, as users run it
+CHROMA = str(Path(sys.executable).with_name("chroma"))
+SERVER_MODE = os.environ.get("TEST_CHROMA_SERVER") == "1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_chroma_server(path: Path):
+    """A real `chroma run` on 127.0.0.1, ready to answer: (process, url)."""
+    import subprocess
+    import time
+    import urllib.request
+
+    port = free_port()
+    log = open(Path(path).with_suffix(".log"), "wb")
+    proc = subprocess.Popen([CHROMA, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2).read()
+            return proc, url
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"chroma run did not start (see {log.name})")
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """The URL of a Chroma server of this test session."""
+    proc, url = start_chroma_server(tmp_path_factory.mktemp("chroma-server") / "data")
+    yield url
+    proc.terminate()
+    proc.wait(30)
+
+
+def pytest_collection_modifyitems(config, items):
+    if SERVER_MODE:
+        skip = pytest.mark.skip(reason="shares its store with subprocesses, which open it embedded")
+        for item in items:
+            if item.get_closest_marker("embedded"):
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _server_mode(request):
+    """TEST_CHROMA_SERVER=1: each store directory's chunks on the session's Chroma server."""
+    if not SERVER_MODE:
+        yield
+        return
+    import hashlib
+
+    from store import chroma
+
+    url = request.getfixturevalue("chroma_server")
+    real = chroma.ChunkStore.__init__
+
+    def on_server(self, root, model_name, dim, url_given="", collection=chroma.COLLECTION, **kw):
+        if not url_given and not kw.get("url"):
+            collection = "t" + hashlib.sha1(str(Path(root).resolve()).encode()).hexdigest()[:20]
+            return real(self, root, model_name, dim, url=url, collection=collection)
+        return real(self, root, model_name, dim, url=kw.get("url") or url_given, collection=collection)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(chroma.ChunkStore, "__init__", on_server)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,8 @@ __all__ = ["main", "build_parser", "short_switch_interval"]
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", help="store directory (default: RAG_STORE or ./.rag)")
     p.add_argument("--embed-model", help="sentence-transformers model name or path (RAG_EMBED_MODEL)")
+    p.add_argument("--chroma-url", help="a Chroma server (http://host:port) instead of the store's embedded "
+                                        "Chroma; the store directory then keeps only caches (RAG_CHROMA_URL)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
@@ -85,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _assistant(args):
     from rag import Assistant
 
-    overrides = {"embed_model": args.embed_model, "top_k": getattr(args, "top_k", None),
+    overrides = {"embed_model": args.embed_model, "chroma_url": getattr(args, "chroma_url", None), "top_k": getattr(args, "top_k", None),
                  "llm": getattr(args, "llm", None), "llm_base_url": getattr(args, "llm_base_url", None),
                  "llm_model": getattr(args, "llm_model", None), "offline_reader": getattr(args, "reader", None)}
     if args.quiet:

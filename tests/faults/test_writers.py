@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import RAG, ROOT
 from tests.store.test_lock import _hold
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 ARTICLES = {
     f"port{i}.txt": f"北岸港第{i}号码头2024年完成改造，投资{100 + i}万元，新增泊位{i + 2}个。\n"

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import DATA, SERVER_MODE, free_port  # noqa: F401  (free_port: used by the UI tests)
 
 
 @pytest.fixture(scope="session")
@@ -23,8 +17,13 @@ def served(tmp_path_factory, embedder, corpus_store):
     from ui.web import CSS
 
     store = tmp_path_factory.mktemp("ui") / "store"
-    shutil.copytree(corpus_store, store)
-    demo = build_app(Assistant(store=store, progress=False, auto_ingest=False), upload_max_mb=1)
+    assistant = Assistant(store=store, progress=False, auto_ingest=False) if SERVER_MODE else None
+    if assistant:          # on a server a store directory holds only caches: ingest a copy instead
+        assistant.ingest([DATA])
+    else:
+        shutil.copytree(corpus_store, store)
+        assistant = Assistant(store=store, progress=False, auto_ingest=False)
+    demo = build_app(assistant, upload_max_mb=1)
     _, url, _ = demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True,
                             quiet=True, css=CSS)
     yield url, store
