@@ -7,8 +7,10 @@ for a user's bad file; a path that does not exist raises InputError before any w
 
 from __future__ import annotations
 
+import errno
 import json
 import re
+import stat
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -46,27 +48,62 @@ class Skip:
 
 
 def discover(paths: list[str | Path]) -> list[tuple[Path, str]]:
-    """Expand files and directories (recursively) into (path, source name) pairs, sorted.
+    """Expand files and directories (recursively) into (path, source name) pairs.
 
-    Raises InputError naming the first path that does not exist.
+    A file's source is its name, and a file found in a directory is named relative to that
+    directory; when two inputs of one run would share a source (`a/x.txt` and `b/x.txt`),
+    each is named by its path as given instead, so neither replaces the other. Paths that are
+    not regular files (symlink loops, FIFOs, sockets) are listed too, for `load_file` to skip
+    with a reason. Raises InputError naming the first path that does not exist.
     """
-    found: list[tuple[Path, str]] = []
+    found: list[tuple[Path, str, str]] = []   # (path, source, path as given)
     for raw in paths:
         p = Path(raw)
-        if not p.exists():
+        if not p.exists() and not p.is_symlink():
             raise InputError(f"no such file or directory: {raw}", hint="check the path")
         if p.is_dir():
             for f in sorted(p.rglob("*")):
                 rel = f.relative_to(p)
-                if f.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    found.append((f, rel.as_posix()))
+                if any(part.startswith(".") for part in rel.parts) or f.is_dir():
+                    continue
+                found.append((f, rel.as_posix(), (p / rel).as_posix()))
         else:
-            found.append((p, p.name))
-    return found
+            found.append((p, p.name, p.as_posix()))
+    files: dict[str, set[str]] = {}   # source -> the distinct files that would bear it
+    for f, source, _ in found:
+        files.setdefault(source, set()).add(_identity(f))
+    return [(f, given if len(files[source]) > 1 else source) for f, source, given in found]
+
+
+def _identity(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):   # a symlink loop
+        return str(path.absolute())
+
+
+def _not_regular(path: Path) -> str | None:
+    """Why a path is not read (a symlink loop, a broken link, a FIFO, device or socket), or None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link loop"
+        if path.is_symlink():
+            return "a broken symbolic link"
+        return f"cannot read file ({exc.strerror})"
+    if not stat.S_ISREG(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+        return f"not a regular file ({kind}); only regular files are read"
+    return None
 
 
 def load_file(path: Path, source: str, max_bytes: int) -> Iterator[Article | Skip]:
     suffix = path.suffix.lower()
+    reason = _not_regular(path)
+    if reason:
+        yield Skip(source, reason)
+        return
     if suffix not in SUPPORTED:
         yield Skip(source, f"unsupported file type '{suffix or path.name}' "
                            f"(use {', '.join(sorted(SUPPORTED))})")
@@ -141,12 +178,20 @@ def _load_jsonl(path: Path, source: str) -> Iterator[Article | Skip]:
             except json.JSONDecodeError as exc:
                 yield Skip(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
                 continue
+            except RecursionError:
+                yield Skip(where, "JSON nested too deeply (each line must be one flat article object)")
+                continue
             if not isinstance(obj, dict):
                 yield Skip(where, "a JSON object is expected on each line")
                 continue
             text = obj.get("text")
             if not isinstance(text, str) or not text.strip():
                 yield Skip(where, "no 'text' field (each line needs a non-empty \"text\")")
+                continue
+            bad = _lone_surrogate(obj)
+            if bad:
+                yield Skip(where, f"the {bad!r} field holds a lone UTF-16 surrogate, which is not text "
+                                  "(re-export the file as UTF-8 from its source)")
                 continue
             key = str(obj.get("id") or obj.get("url") or lineno)
             if key in seen_keys:
@@ -166,6 +211,17 @@ def _load_jsonl(path: Path, source: str) -> Iterator[Article | Skip]:
                 yield article
         if not any_line:
             yield Skip(source, "the file is empty (remove it or add one JSON article per line)")
+
+
+def _lone_surrogate(obj: dict) -> str | None:
+    """The name of the first string field that cannot be UTF-8 ("\\ud800" escapes), or None."""
+    for name, value in obj.items():
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return name
+    return None
 
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",

@@ -131,7 +131,10 @@ def ingest_paths(paths, store: VectorStore, lexical: LexicalIndex, embedder: Emb
     try:
         for (path, source), size in zip(files, sizes):
             done = 0
-            key = path.resolve()
+            try:
+                key = path.resolve()
+            except (OSError, RuntimeError):   # a symlink loop: load_file says so
+                key = path.absolute()
             if key in seen_paths:
                 bar.update(size)
                 continue
@@ -147,6 +150,10 @@ def ingest_paths(paths, store: VectorStore, lexical: LexicalIndex, embedder: Emb
                 done += step
                 bar.update(step)
                 if item.source in seen_sources:
+                    skip = Skip(item.source, "another article of this run has the same source name; "
+                                             "the first was kept (give each a unique id or file name)")
+                    report.skipped.append(skip)
+                    log(str(skip))
                     continue
                 seen_sources.add(item.source)
                 waiting.append(item)

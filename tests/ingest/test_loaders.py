@@ -355,3 +355,75 @@ def test_make_article_keeps_given_values():
 
 def test_make_article_returns_none_for_blank_text():
     assert make_article("e.txt", "  \n\t\n ") is None
+
+
+# -- inputs that are not articles: one skip each, naming the file (and line) and why -----------
+
+def test_jsonl_line_with_a_lone_surrogate_is_skipped_and_the_next_read(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"id": "x\\ud800", "text": "北岸港新增泊位7个。"}\n'
+                    '{"id": "ok", "title": "\\udfff", "text": "青禾县种植茶叶560亩。"}\n'
+                    '{"id": "good", "text": "河谷镇茶叶出口创下新高。"}\n', encoding="utf-8")
+    items = load(path)
+    skips = [i for i in items if isinstance(i, Skip)]
+    assert [s.where for s in skips] == ["feed.jsonl:1", "feed.jsonl:2"]
+    assert "'id'" in skips[0].reason and "'title'" in skips[1].reason and "surrogate" in skips[0].reason
+    assert [i.source for i in items if isinstance(i, Article)] == ["feed.jsonl#good"]
+
+
+def test_jsonl_line_nested_too_deeply_is_skipped(tmp_path):
+    path = tmp_path / "deep.jsonl"
+    path.write_text("[" * 100_000 + "]" * 100_000 + '\n{"id": "ok", "text": "河谷镇茶叶出口创下新高。"}\n')
+    items = load(path)
+    assert isinstance(items[0], Skip) and items[0].where == "deep.jsonl:1" and "nested" in items[0].reason
+    assert only_article(items[1:]).source == "deep.jsonl#ok"
+
+
+@pytest.mark.parametrize("page", [
+    "<html><body><div><span></span></div></body></html>",
+    "<html><body><script>var s = '北岸港新增泊位7个';</script><style>p {color: red}</style></body></html>",
+])
+def test_html_with_no_text_outside_scripts_is_skipped(tmp_path, page):
+    path = tmp_path / "page.html"
+    path.write_text(page)
+    assert load(path) == [Skip("page.html", "no article text left after cleaning")]
+
+
+def test_text_file_with_nul_bytes_is_skipped_as_binary(tmp_path):
+    path = tmp_path / "nul.txt"
+    path.write_bytes("北岸港\x00新增泊位7个。".encode())
+    (skip,) = load(path)
+    assert isinstance(skip, Skip) and "binary" in skip.reason
+
+
+def test_a_fifo_is_skipped_never_opened(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    assert load(tmp_path / "pipe.txt") == [Skip("pipe.txt", "not a regular file (a FIFO); only regular files are read")]
+    assert [s for _, s in discover([tmp_path])] == ["pipe.txt"]   # listed, for load_file to skip
+
+
+def test_a_symlink_loop_is_one_skipped_path_in_a_folder_and_on_the_command_line(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a").symlink_to("b")
+    (folder / "b").symlink_to("a")
+    (folder / "good.txt").write_text("河谷镇茶叶出口创下新高。")
+    found = discover([folder])
+    assert [s for _, s in found] == ["a", "b", "good.txt"]
+    assert load(folder / "a") == [Skip("a", "a symbolic link loop")]
+    assert [s for _, s in discover([folder / "a", folder / "good.txt"])] == ["a", "good.txt"]
+
+
+def test_same_names_in_two_folders_become_two_sources(tmp_path):
+    for d in ("d1", "d2"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "same.txt").write_text(f"{d}的文章。")
+    (tmp_path / "d1" / "only.txt").write_text("唯一的文章。")
+    by_folder = [s for _, s in discover([tmp_path / "d1", tmp_path / "d2"])]
+    assert by_folder == ["only.txt", f"{tmp_path}/d1/same.txt", f"{tmp_path}/d2/same.txt"]
+    by_file = [s for _, s in discover([tmp_path / "d1" / "same.txt", tmp_path / "d2" / "same.txt"])]
+    assert by_file == [f"{tmp_path}/d1/same.txt", f"{tmp_path}/d2/same.txt"]
+    # one file given twice is not a clash: it keeps its name
+    assert {s for _, s in discover([tmp_path / "d1", tmp_path / "d1" / "same.txt"])} == {"only.txt", "same.txt"}

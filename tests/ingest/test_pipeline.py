@@ -140,3 +140,33 @@ def test_metadata_of_the_samples(assistant):
     assert docs["000_259afd6deae00c3b.txt"]["lang"] == "en"
     assert docs["002_4d24ab1c87042fe2.txt"]["lang"] == "zh-Hant"
     assert docs["004_6995150513352f8e.txt"]["lang"] == "zh-Hans"
+
+
+def test_hostile_paths_are_skipped_with_a_reason_and_the_rest_ingested(unit, tmp_path):
+    import os
+
+    d = tmp_path / "hostile"
+    d.mkdir()
+    (d / "good.txt").write_text("临海市质量奖评审结果公布。共有五家单位获奖。", encoding="utf-8")
+    (d / "loop1").symlink_to("loop2")
+    (d / "loop2").symlink_to("loop1")
+    os.mkfifo(d / "pipe.txt")
+    lines = ['{"id": "bad\\ud800", "text": "北岸港新增泊位7个。"}', "[" * 50_000 + "]" * 50_000,
+             json.dumps({"id": "fine", "text": "Lakeside issued 103 standards."})]
+    (d / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = unit.ingest([d, d / "loop1"])
+    reasons = {s.where: s.reason for s in report.skipped}
+    assert set(reasons) == {"loop1", "loop2", "pipe.txt", "feed.jsonl:1", "feed.jsonl:2"}, reasons
+    assert sorted(report.ingested) == ["feed.jsonl#fine", "good.txt"]
+    # the store is sound afterwards: the same run again changes nothing and asks still work
+    again = unit.ingest([d])
+    assert sorted(again.unchanged) == ["feed.jsonl#fine", "good.txt"] and not again.ingested
+    assert unit.search("临海市质量奖")[0].source == "good.txt"
+
+
+def test_two_files_of_one_name_in_two_folders_are_two_documents(unit, write_articles):
+    one = write_articles({"report.txt": "临海市质量奖评审结果公布。共有五家单位获奖。"}, "one")
+    two = write_articles({"report.txt": "河谷镇茶叶出口创下新高，达三千吨。"}, "two")
+    report = unit.ingest([one, two])
+    assert sorted(report.ingested) == [f"{one}/report.txt", f"{two}/report.txt"] and not report.skipped
+    assert len(unit.documents()) == 2
