@@ -114,6 +114,11 @@ class Assistant:
     def _check_question(self, question: str) -> str:
         if not isinstance(question, str) or not question.strip():
             raise InputError("the question is empty", hint="ask a question, e.g. 'How many enterprises won?'")
+        try:
+            question.encode("utf-8")
+        except UnicodeEncodeError as exc:   # bytes that were not UTF-8 (a terminal in another encoding)
+            raise InputError(f"the question holds bytes that are not UTF-8 text (at character {exc.start + 1})",
+                             hint="type it again, or set the terminal to UTF-8") from None
         if len(question) > MAX_QUESTION_CHARS:
             raise InputError(f"the question is {len(question)} characters long (at most {MAX_QUESTION_CHARS})",
                              hint="shorten it to the question itself")

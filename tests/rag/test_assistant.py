@@ -134,3 +134,11 @@ def test_a_damaged_lexical_cache_is_rebuilt_with_one_warning(unit, write_article
     assert len(warning) == 1 and "lexical index" in warning[0] and "rebuilding" in warning[0]
     assert len(again.lexical) == unit.store.count() > 0
     assert again.search("松岭市轮渡码头")[0].source == "pier.txt"
+
+
+def test_a_question_with_bytes_that_are_not_utf8_is_a_clear_error(unit):
+    from common.errors import InputError
+
+    with pytest.raises(InputError, match="not UTF-8") as err:
+        unit.ask("\udcff\udcfe北岸港新增泊位多少个？")   # how Python passes on undecodable argv bytes
+    assert "\n" not in str(err.value)
