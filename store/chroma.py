@@ -3,6 +3,7 @@
 Layout of a store directory:
     <store>/chroma/    Chroma's persistent files (embedded client)
     <store>/lexical/   the BM25 cache, rebuilt from Chroma whenever it is missing or stale
+    <store>/writer.lock, open.lock   one writer at a time; one process opening the files at a time
 
 With a Chroma server (`url`, from RAG_CHROMA_URL or --chroma-url) the chunks live in the
 server's collection `collection` and the store directory holds only this machine's caches:
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 
 from common import offline  # noqa: F401
 from common.errors import ConfigError, ModelMismatchError, StoreError
+from store.lock import opening
 from store.schema import ChunkMeta, StoredChunk
 
 __all__ = ["ChunkStore", "FORMAT_VERSION", "COLLECTION"]
@@ -40,15 +42,16 @@ class ChunkStore:
         self.dim = dim
         self.url = url.strip()
         self.name = collection
-        self.client = self._server_client() if self.url else self._embedded_client()
         try:
-            self.collection = self.client.get_or_create_collection(
-                collection,
-                embedding_function=None,
-                configuration={"hnsw": {"space": "cosine"}},
-                metadata={"format": FORMAT_VERSION, "embed_model": model_name,
-                          "embed_dim": dim, "generation": 0},
-            )
+            if self.url:
+                self.client = self._server_client()
+                self.collection = self._open_collection()
+            else:
+                with opening(self.root):
+                    self.client = self._embedded_client()
+                    self.collection = self._open_collection()
+        except (ConfigError, StoreError):
+            raise
         except OSError as exc:
             raise StoreError(f"cannot open store {self.where} ({exc.strerror})",
                              hint="check the --store path and its permissions") from None
@@ -61,6 +64,28 @@ class ChunkStore:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
+
+    def _open_collection(self, attempts: int = 5):
+        """The collection, created on first use. Two processes opening a new store at once
+        race to create it: the loser's get-or-create fails as a duplicate (or meets the
+        other's open transaction), and then the collection is there to be read."""
+        from chromadb.errors import UniqueConstraintError
+
+        for attempt in range(attempts):
+            try:
+                return self.client.get_or_create_collection(
+                    self.name,
+                    embedding_function=None,
+                    configuration={"hnsw": {"space": "cosine"}},
+                    metadata={"format": FORMAT_VERSION, "embed_model": self.model_name,
+                              "embed_dim": self.dim, "generation": 0},
+                )
+            except UniqueConstraintError:
+                return self.client.get_collection(self.name, embedding_function=None)
+            except Exception as exc:
+                if attempt == attempts - 1 or not _transient(exc):
+                    raise
+                time.sleep(0.2 * (attempt + 1))
 
     @property
     def where(self) -> str:
@@ -217,3 +242,9 @@ class ChunkStore:
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return text[0][:200] if text else type(exc).__name__
+
+
+def _transient(exc: Exception) -> bool:
+    """An error another process's concurrent first write explains, worth one more try."""
+    text = str(exc).lower()
+    return "already exists" in text or "database is locked" in text or "unique constraint" in text

@@ -21,13 +21,15 @@ import socket
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from common.errors import StoreBusyError
 
-__all__ = ["WriterLock", "LOCK_FILE", "holder"]
+__all__ = ["WriterLock", "LOCK_FILE", "OPEN_LOCK_FILE", "holder", "opening"]
 
 LOCK_FILE = "writer.lock"
+OPEN_LOCK_FILE = "open.lock"
 
 
 class _State:
@@ -104,6 +106,35 @@ class WriterLock:
                 state.fd = None
         finally:
             state.thread.release()
+
+
+@contextmanager
+def opening(root: Path, wait: float = 60.0, poll: float = 0.05):
+    """Held while a process opens (and on first use creates) the embedded Chroma files.
+
+    Chroma creates its tables when a directory is first opened, and two processes doing that
+    at once fail ("table collections already exists"). Opening takes a moment, so every
+    opener, reader or writer, waits its turn here; after `wait` seconds it goes on regardless.
+    A directory this process cannot write to (a read-only store) is opened without the lock."""
+    try:
+        Path(root).mkdir(parents=True, exist_ok=True)
+        fd = os.open(Path(root) / OPEN_LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    break
+                time.sleep(poll)
+        yield
+    finally:
+        os.close(fd)   # closing the descriptor lets the lock go
 
 
 _BUSY_HINT = "wait for that write to finish and try again, or raise RAG_LOCK_WAIT; questions can be asked meanwhile"

@@ -97,3 +97,24 @@ def test_another_thread_gives_up_after_its_wait(tmp_path):
         t.start()
         t.join(10)
     assert len(errors) == 1
+
+
+OPEN = """
+import sys
+from store.chroma import ChunkStore
+store = ChunkStore(sys.argv[1], "test-model", 3)
+print(store.count(), store.generation)
+"""
+
+
+@pytest.mark.embedded
+def test_processes_opening_a_new_store_at_once_all_open_it(tmp_path):
+    # Chroma creates its tables on first open; unserialised, one of several processes
+    # opening a new directory together fails with "table collections already exists".
+    for trial in range(3):
+        store = tmp_path / f"store{trial}"
+        procs = [subprocess.Popen([sys.executable, "-c", OPEN, str(store)], cwd=ROOT,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        outs = [p.communicate(timeout=120) for p in procs]
+        assert [p.returncode for p in procs] == [0] * 4, outs
+        assert [out.split() for out, _ in outs] == [["0", "0"]] * 4
