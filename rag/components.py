@@ -12,6 +12,7 @@ with the extractive answer as its fallback).
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from store.lexical import BM25Index
 from store.protocols import Embedder, LexicalIndex, VectorStore
 
 __all__ = ["Components", "build_components", "open_lexical", "sync_lexical"]
+
+_CATCH_UP = 2.0   # seconds a reader waits for a writer to save the lexical index it committed
 
 
 @dataclass
@@ -84,9 +87,18 @@ def sync_lexical(lex: LexicalIndex, store: VectorStore) -> bool:
     generation = store.generation
     if lex.generation == generation and len(lex) == store.count():
         return False
-    # the process that wrote saved its index: reading it is far cheaper than a rebuild
-    if lex.load() and lex.generation == generation and len(lex) == store.count():
-        return True
+    # the process that wrote saved its index: reading it is far cheaper than a rebuild. A
+    # writer bumps the generation just before it saves, so an index one step behind is
+    # given a moment to catch up.
+    deadline = time.monotonic() + _CATCH_UP
+    while True:
+        if lex.load() and lex.generation == generation and len(lex) == store.count():
+            return True
+        behind = lex.generation is not None and lex.generation < generation
+        if not behind or time.monotonic() >= deadline:
+            break
+        time.sleep(0.1)
+        generation = store.generation
     from text.normalize import normalize
 
     lex.rebuild(((c.id, normalize(c.text)) for c in store.iter_all()), store.generation)

@@ -81,7 +81,13 @@ class LexicalIndex(Protocol):
         """Tokenise new or changed chunks (chunk id -> normalised text) for the next commit."""
         ...
 
-    def commit(self, removed: Iterable[str], generation: int) -> None: ...
+    def commit(self, removed: Iterable[str], generation: int) -> None:
+        """Apply the staged chunks and drop `removed`, recording the store's generation."""
+        ...
+
+    def merge(self) -> None:
+        """Compact the index (one segment, no deleted rows)."""
+        ...
 
     def rebuild(self, chunks: Iterable[tuple[str, str]], generation: int) -> None:
         """Replace the whole index with (chunk id, normalised text) pairs."""

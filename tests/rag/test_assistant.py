@@ -126,8 +126,8 @@ def test_a_damaged_lexical_cache_is_rebuilt_with_one_warning(unit, write_article
     from rag import Assistant
 
     unit.ingest([write_articles({"pier.txt": "松岭市新建轮渡码头，年客运量八十万人次。"})])
-    cache = unit.settings.store / "lexical" / "tokens.npz"
-    cache.write_bytes(b"not a zip file")
+    (cache,) = (unit.settings.store / "lexical").glob("seg-*.rows.npy")
+    cache.write_bytes(b"not an array")
     capsys.readouterr()
     again = Assistant(store=unit.settings.store, embedder=hash_embedder, progress=False, auto_ingest=False)
     warning = [line for line in capsys.readouterr().err.splitlines() if line.strip()]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import tracemalloc
 
 import pytest
@@ -158,7 +159,8 @@ def test_cache_with_a_wrong_count_does_not_load(ix, tmp_path):
 
 
 def test_corrupt_cache_does_not_load(ix, tmp_path):
-    (tmp_path / "lexical" / "ids.json").write_text("[not json")
+    (path,) = (tmp_path / "lexical").glob("seg-*.ids.json")
+    path.write_text("[not json")
     assert BM25Index(tmp_path / "lexical").load() is False
 
 
@@ -175,8 +177,6 @@ def test_staged_but_uncommitted_tokens_are_not_searchable(ix):
 
 
 def test_very_long_token_saves_and_loads_in_little_memory(tmp_path):
-    import bm25s  # noqa: F401  (imported before measuring)
-
     long_word = "a" * 100_000
     assert max(len(t) for t in q(long_word)) <= 32   # cut into pieces before it reaches the index
     words = ["".join(p) for p in itertools.islice(itertools.product("bcdfghjklm", repeat=4), 2000)]
@@ -199,10 +199,133 @@ def test_very_long_token_saves_and_loads_in_little_memory(tmp_path):
     assert ids(ix.search(q(long_word), 3)) == ["long"]
 
 
-@pytest.mark.parametrize("damage", ["tokens.npz", "bm25/vocab.index.json", "bm25/data.csc.index.npy", "meta.json"])
+@pytest.mark.parametrize("damage", ["vocab-*.txt", "seg-*.indptr.npy", "seg-*.rows.npy", "seg-*.ids.json", "meta.json"])
 def test_a_damaged_cache_does_not_load_and_leaves_an_empty_index(ix, tmp_path, damage):
-    path = tmp_path / "lexical" / damage
+    (path,) = (tmp_path / "lexical").glob(damage)
     path.write_bytes(path.read_bytes()[:20])   # truncated
     again = BM25Index(tmp_path / "lexical")
     assert again.load() is False
     assert len(again) == 0 and again.search(q("图书馆"), 3) == []
+
+
+# -- segments ------------------------------------------------------------------------------
+TOWNS = {f"t{i}": f"{town}镇{thing}项目第{i}期开工，投资{i}亿元。"
+         for i, (town, thing) in enumerate(itertools.product(["松岭", "河谷", "鹿鸣", "石桥"], ["港口", "茶园", "码头"]))}
+
+
+def bm25_by_hand(chunks: dict[str, str], tokens: list[str]) -> dict[str, float]:
+    """BM25 (Lucene's idf, k1 1.5, b 0.75) written out over the chunks' tokens."""
+    docs = {cid: lexical_tokens(normalize(t)) for cid, t in chunks.items()}
+    n = len(docs)
+    avgdl = sum(len(d) for d in docs.values()) / n
+    scores = {}
+    for cid, d in docs.items():
+        s = 0.0
+        for t in dict.fromkeys(tokens):
+            tf = d.count(t)
+            df = sum(t in other for other in docs.values())
+            if tf:
+                idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+                s += idf * tf / (tf + 1.5 * (1 - 0.75 + 0.75 * len(d) / avgdl))
+        if s > 0:
+            scores[cid] = s
+    return scores
+
+
+def commit_one_by_one(root, chunks: dict[str, str]) -> BM25Index:
+    ix = BM25Index(root)
+    for g, (cid, text) in enumerate(chunks.items(), 1):
+        ix.stage({cid: normalize(text)})
+        ix.commit([], g)
+    return ix
+
+
+def test_scores_are_bm25_over_the_live_chunks_of_all_segments(tmp_path):
+    long = "河谷镇茶园项目的长篇报道，" * 20
+    ix = build(tmp_path / "lexical", {"t0": TOWNS["t0"], "t1": long, "t2": TOWNS["t2"]})
+    for g, cid in enumerate(["t3", "t4"], 2):
+        ix.stage({cid: normalize(TOWNS[cid])})
+        ix.commit([], g)
+    assert ix.segments == 3
+    ix.commit(["t1"], 6)                     # a deletion in an old segment (a long chunk: avgdl moves)
+    ix.stage({"t3": normalize("石桥镇新建滑雪场。"), "t9": normalize(TOWNS["t9"])})
+    ix.commit([], 7)                                               # a replacement and an addition
+    live = {"t0": TOWNS["t0"], "t2": TOWNS["t2"], "t3": "石桥镇新建滑雪场。", "t4": TOWNS["t4"], "t9": TOWNS["t9"]}
+    assert sorted(ix.ids) == sorted(live)
+    for text in ("松岭镇港口", "河谷镇茶园项目", "滑雪场", "投资", "第9期"):
+        want = bm25_by_hand(live, q(text))
+        got = dict(ix.search(q(text), 10))
+        assert got.keys() == want.keys(), text
+        assert [got[c] for c in want] == pytest.approx([want[c] for c in want], rel=1e-5), text
+        assert ix.doc_freq(q(text)[0]) == sum(q(text)[0] in q(t) for t in live.values())
+
+
+def test_a_commit_writes_one_new_segment_and_leaves_the_others_alone(tmp_path):
+    root = tmp_path / "lexical"
+    ix = build(root)
+    before = {p.name: p.stat().st_ino for p in root.glob("seg-*")}
+    ix.stage({"c5": normalize("鹿鸣湖游船码头开放。")})
+    ix.commit([], 2)
+    after = {p.name: p.stat().st_ino for p in root.glob("seg-*")}
+    assert all(after[name] == inode for name, inode in before.items())     # not rewritten
+    assert len({name.split(".")[0] for name in after}) == 2 and ix.segments == 2
+    vocab, = root.glob("vocab-*.txt")
+    assert vocab.read_text(encoding="utf-8").splitlines()[-1] in ix.vocab   # appended to
+
+
+def test_too_many_segments_are_merged_and_answers_do_not_change(tmp_path):
+    ix = commit_one_by_one(tmp_path / "lexical", TOWNS)
+    assert len(TOWNS) > lexical_module.MAX_SEGMENTS >= ix.segments
+    whole = build(tmp_path / "whole", TOWNS)
+    for text in ("松岭镇港口", "码头", "第7期开工"):
+        got, want = ix.search(q(text), 5), whole.search(q(text), 5)
+        assert [s for _, s in got] == pytest.approx([s for _, s in want], rel=1e-5)
+        assert set(ids(got)) == set(ids(want))
+    # files of merged segments are gone: a long series of commits does not pile them up
+    assert len({p.name.split(".")[0] for p in (tmp_path / "lexical").glob("seg-*")}) == ix.segments
+
+
+def test_merge_drops_deleted_rows_into_one_segment(tmp_path):
+    ix = commit_one_by_one(tmp_path / "lexical", dict(itertools.islice(TOWNS.items(), 4)))
+    ix.commit(["t0", "t2"], 5)
+    ix.merge()
+    assert ix.segments == 1 and sorted(ix.ids) == ["t1", "t3"]
+    again = BM25Index(tmp_path / "lexical")
+    assert again.load() and again.segments == 1 and sorted(again.ids) == ["t1", "t3"]
+    assert not list((tmp_path / "lexical").glob("*.del-*"))
+    assert ids(again.search(q("河谷镇"), 5)) == ["t3"]
+
+
+def test_another_process_follows_commits_reading_only_new_segments(tmp_path):
+    writer = build(tmp_path / "lexical")
+    reader = BM25Index(tmp_path / "lexical")
+    assert reader.load()
+    first = reader._segments[0]
+    writer.stage({"c5": normalize("鹿鸣湖游船码头开放 zeppelin")})
+    writer.commit(["c1"], 2)
+    assert reader.load() and reader.generation == 2
+    assert reader._segments[0].indptr is first.indptr             # the old segment was kept, not re-read
+    assert ids(reader.search(["zeppelin"], 5)) == ["c5"]
+    assert reader.search(q("图书馆"), 5) == []
+    assert reader.search(q("港口"), 5) == writer.search(q("港口"), 5)
+
+
+def test_a_vocabulary_file_of_an_unexpected_length_is_replaced_not_appended_to(tmp_path):
+    root = tmp_path / "lexical"
+    ix = build(root)
+    vocab, = root.glob("vocab-*.txt")
+    with open(vocab, "a", encoding="utf-8") as f:
+        f.write("left-over-by-a-crash\n")                         # an append that never reached meta.json
+    ix.stage({"c5": normalize("鹿鸣湖游船码头开放。")})
+    ix.commit([], 2)
+    again = BM25Index(root)
+    assert again.load() and "left-over-by-a-crash" not in again.vocab
+    assert ids(again.search(q("游船码头"), 5)) == ["c5"] and ids(again.search(q("图书馆"), 5)) == ["c1"]
+
+
+def test_a_token_holding_a_line_break_is_not_indexed(tmp_path):
+    ix = BM25Index(tmp_path / "lexical")
+    assert len(ix._encode(["line\nbreak", "plain"])) == 1
+    ix.stage({"a": normalize("plain words")})
+    ix.commit([], 1)
+    assert BM25Index(tmp_path / "lexical").load()
