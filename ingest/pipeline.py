@@ -209,7 +209,7 @@ def _ingest_articles(articles: list[Article], store: VectorStore, batch: _Batch,
             continue
         chunks = chunk_article(a.text, a.source, budget, embedder.count_tokens)
         meta = ChunkMeta(source=a.source, doc_id=doc_id, doc_hash=digest, title=a.title, date=a.date,
-                         lang=a.lang, url=a.url)
+                         lang=a.lang, url=a.url, chunks=len(chunks))
         batch.add(chunks, meta, old_ids)
         report.ingested.append(a.source)
 

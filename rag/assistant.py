@@ -29,6 +29,7 @@ from rag.protocols import AnswerBackend, Reader, Retriever
 from rag.question import analyze
 from rag.settings import Settings
 from rag.types import Answer, Final, Hit, StreamEvent
+from store.health import Health, check_store
 from store.lock import WriterLock
 from store.protocols import Embedder, LexicalIndex, VectorStore
 
@@ -76,6 +77,16 @@ class Assistant:
             sources = [sources]
         with self._writing():
             return remove_sources(list(sources), self.store, self.lexical)
+
+    def verify(self, repair: bool = False) -> Health:
+        """Check every chunk, document and the lexical index (`store.health`); with `repair`,
+        recompute missing vectors, finish or roll back writes that were cut short and rebuild
+        the lexical index, holding the writer lock."""
+        if not repair:
+            with self._lock:
+                return check_store(self.store, self.lexical, self.embedder)
+        with self._writing():
+            return check_store(self.store, self.lexical, self.embedder, repair=True)
 
     @contextmanager
     def _writing(self):

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+
+import numpy as np
 from typing import Iterator
 from urllib.parse import urlsplit
 
 from common import offline  # noqa: F401
 from common.errors import ConfigError, ModelMismatchError, StoreError
 from store.lock import opening
-from store.schema import ChunkMeta, StoredChunk
+from store.schema import ChunkMeta, StoredChunk, complete
 
 __all__ = ["ChunkStore", "FORMAT_VERSION", "COLLECTION"]
 
@@ -176,17 +178,51 @@ class ChunkStore:
 
     # -- reads -------------------------------------------------------------------------------
     def doc_states(self, doc_ids: list[str]) -> dict[str, tuple[str | None, list[str]]]:
-        """(content hash, chunk ids) of each stored document, in one query (absent ones are left out)."""
+        """(content hash, chunk ids) of each stored document, in one query (absent ones are left
+        out). The hash is None when the document is not stored whole (`schema.complete`: an
+        interrupted ingest, replace or remove) or one of its chunks has no vector, so that such
+        a document is written again instead of being reported unchanged."""
         out: dict[str, tuple[str | None, list[str]]] = {}
         if not doc_ids:
             return out
-        got = self.collection.get(where={"doc_id": {"$in": list(doc_ids)}}, include=["metadatas"])
+        where = {"doc_id": {"$in": list(doc_ids)}}
+        try:
+            got = self.collection.get(where=where, include=["metadatas", "embeddings"])
+            vectors = got["embeddings"]
+        except Exception:   # a chunk without its vector: find which documents, one at a time
+            got, vectors = self.collection.get(where=where, include=["metadatas"]), None
+        metas: dict[str, list[ChunkMeta]] = {}
+        ids: dict[str, list[str]] = {}
         for cid, raw in zip(got["ids"], got["metadatas"]):
             meta = ChunkMeta.from_metadata(raw)
-            h, ids = out.get(meta.doc_id, (meta.doc_hash or None, []))
-            ids.append(cid)
-            out[meta.doc_id] = (h, ids)
+            metas.setdefault(meta.doc_id, []).append(meta)
+            ids.setdefault(meta.doc_id, []).append(cid)
+        if vectors is None:
+            bad = {d for d in ids if self.missing_vectors(ids[d])}
+        else:
+            bad = {ChunkMeta.from_metadata(raw).doc_id for raw, v in zip(got["metadatas"], vectors)
+                   if not self._usable(v)}
+        for doc_id, group in metas.items():
+            whole = complete(group) and doc_id not in bad
+            out[doc_id] = (group[0].doc_hash or None if whole else None, ids[doc_id])
         return out
+
+    def _usable(self, vector) -> bool:
+        return vector is not None and len(vector) == self.dim and bool(np.all(np.isfinite(vector)))
+
+    def missing_vectors(self, ids: list[str]) -> list[str]:
+        """Those of `ids` whose vector cannot be read (or is not a vector of this store's size)."""
+        if not ids:
+            return []
+        try:
+            got = self.collection.get(ids=ids, include=["embeddings"])
+        except Exception:
+            if len(ids) == 1:
+                return list(ids)
+            half = len(ids) // 2
+            return self.missing_vectors(ids[:half]) + self.missing_vectors(ids[half:])
+        have = {i for i, v in zip(got["ids"], got["embeddings"]) if self._usable(v)}
+        return [i for i in ids if i not in have]
 
     def ids_for_source(self, source: str) -> list[str]:
         return list(self.collection.get(where={"source": source}, include=[])["ids"])

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Mapping
 
-__all__ = ["ChunkMeta", "StoredChunk"]
+__all__ = ["ChunkMeta", "StoredChunk", "complete"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class ChunkMeta:
     url: str | None = None
     chunk_index: int = 0        # position of the chunk in its document
     start: int = 0              # character offset of the chunk in the cleaned article
+    chunks: int = 0             # how many chunks the document version has (0: not recorded)
 
     @property
     def file(self) -> str:
@@ -52,7 +53,7 @@ class ChunkMeta:
             v = meta.get(f.name)
             if f.name in ("date", "url"):
                 values[f.name] = v or None
-            elif f.name in ("chunk_index", "start"):
+            elif f.name in ("chunk_index", "start", "chunks"):
                 values[f.name] = int(v or 0)
             else:
                 values[f.name] = str(v) if v is not None else ""
@@ -64,3 +65,17 @@ class StoredChunk:
     id: str
     text: str
     meta: ChunkMeta
+
+
+def complete(metas: list[ChunkMeta]) -> bool:
+    """Whether the stored chunks of one document are a whole version of it: one content hash,
+    and every position 0..n-1 present once, n being the count each chunk records (or, for
+    chunks written before counts were recorded, the positions present). A write that was
+    interrupted (ingest, replace, remove) leaves a document that is not complete."""
+    if not metas or len({m.doc_hash for m in metas}) != 1:
+        return False
+    declared = {m.chunks for m in metas}
+    if len(declared) != 1:
+        return False
+    n = declared.pop() or len(metas)
+    return sorted(m.chunk_index for m in metas) == list(range(n))

@@ -7,6 +7,7 @@ ingest exits 1 when any file or line was skipped.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import warnings
@@ -47,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("remove", help="delete documents by source name")
     p.add_argument("sources", nargs="+")
+    _common(p)
+
+    p = sub.add_parser("verify", help="check the store (chunks, vectors, whole documents, lexical index)")
+    p.add_argument("--repair", action="store_true",
+                   help="recompute missing vectors, finish or roll back interrupted writes, rebuild the lexical index")
+    p.add_argument("--json", action="store_true")
     _common(p)
 
     p = sub.add_parser("ask", help="answer a question with citations")
@@ -142,6 +149,13 @@ def _run(args) -> int:
             print(f"not found: {s} (see `rag docs` for the stored sources)", file=sys.stderr)
         print(f"removed {len(removed)} document(s)")
         return 0 if not missing else 1
+    if args.command == "verify":
+        health = a.verify(repair=args.repair)
+        if args.json:
+            print(json.dumps({**dataclasses.asdict(health), "problems": health.problems}, ensure_ascii=False, indent=2))
+        else:
+            print(health.summary())
+        return 0 if not health.problems or args.repair else 1
     if args.command == "ask":
         if args.json or args.no_stream:
             ans = a.ask(args.question)

@@ -83,3 +83,25 @@ def test_another_model_or_format_is_refused(filled, tmp_path):
     store.collection.modify(metadata={**meta, "format": 99})
     with pytest.raises(StoreError, match="format 99"):
         ChunkStore(tmp_path / "store", emb.name, emb.dim)
+
+
+def test_a_document_not_stored_whole_has_no_state_hash(tmp_path):
+    # an interrupted write leaves part of a document: the ingest then writes it again
+    emb = HashEmbedder()
+    store = ChunkStore(tmp_path / "store", emb.name, emb.dim)
+    meta = ChunkMeta(source="a.txt", doc_id="d1", doc_hash="h1", chunks=3)
+    texts = ["第一段。", "第二段。", "第三段。"]
+    store.upsert([f"d1:{i:05d}" for i in range(3)], texts, emb.embed_texts(texts),
+                 [ChunkMeta(**{**meta.__dict__, "chunk_index": i}) for i in range(3)])
+    assert store.doc_states(["d1"])["d1"][0] == "h1"
+    store.delete_ids(["d1:00002"])                                    # a remove cut short
+    assert store.doc_states(["d1"])["d1"] == (None, ["d1:00000", "d1:00001"])
+    store.upsert(["d1:00002"], ["新的第三段。"], emb.embed_texts(["新的第三段。"]),
+                 [ChunkMeta(**{**meta.__dict__, "chunk_index": 2, "doc_hash": "h2"})])   # a replace cut short
+    assert store.doc_states(["d1"])["d1"][0] is None
+
+
+def test_missing_vectors_are_found(filled):
+    store, _ = filled
+    assert store.missing_vectors(["d1:00000", "d2:00000"]) == []
+    assert store.missing_vectors(["not-stored"]) == ["not-stored"]

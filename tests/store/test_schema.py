@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from store.schema import ChunkMeta, StoredChunk
+from store.schema import ChunkMeta, StoredChunk, complete
 
 FULL = ChunkMeta(source="news/harbour.txt", doc_id="d1", doc_hash="h1", title="Maplefield pier opens",
                  date="2031-04-05 08:30", lang="en", url="https://example.invalid/pier", chunk_index=3, start=412)
@@ -73,3 +73,25 @@ def test_metadata_is_immutable():
         FULL.title = "changed"   # type: ignore[misc]
     chunk = StoredChunk(id="d1:00003", text="The pier opened.", meta=FULL)
     assert chunk.meta.file == "news/harbour.txt"
+
+
+def _version(n, hash_="h", recorded=True, positions=None):
+    return [ChunkMeta(source="a.txt", doc_id="d", doc_hash=hash_, chunk_index=i, chunks=n if recorded else 0)
+            for i in (range(n) if positions is None else positions)]
+
+
+def test_a_whole_document_is_complete():
+    assert complete(_version(3))
+    assert complete(_version(2, recorded=False))          # written before counts were recorded
+
+
+@pytest.mark.parametrize("metas", [
+    _version(3, positions=[0, 1]),                          # the last chunk missing
+    _version(3, positions=[0, 2]),                          # one in the middle
+    _version(2, recorded=False, positions=[0, 2]),          # a gap, count not recorded
+    _version(2) + [ChunkMeta(source="a.txt", doc_id="d", doc_hash="h", chunk_index=0, chunks=2)],   # twice
+    _version(1, "old") + _version(2, "new", positions=[1]),   # half replaced
+    [],
+])
+def test_an_interrupted_write_leaves_an_incomplete_document(metas):
+    assert not complete(metas)
