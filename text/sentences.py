@@ -32,14 +32,21 @@ class Sentence:
 _COMPANY_ENDS = {"ltd", "inc", "corp", "llc", "plc"}
 
 
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_NEXT_LETTER = re.compile(r"\s+([A-Za-z])")
+_LOOK_BACK = 40   # longer than any abbreviation: the look at the word before a '.' is bounded
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
-    word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:dot])
+    # only a bounded window before the dot is read, so splitting stays linear in the text's
+    # length (a whole-prefix search made one long line of English quadratic)
+    word = _WORD_BEFORE.search(text[max(0, dot - _LOOK_BACK):dot])
     if not word:
         return False
     w = word.group(1).lower().rstrip(".")
     if w in _COMPANY_ENDS:
         # "Co., Ltd. and X" goes on; "Co., Ltd. The next sentence" ends
-        nxt = re.match(r"\s+([A-Za-z])", text[dot + 1:])
+        nxt = _NEXT_LETTER.match(text, dot + 1)
         return not (nxt and nxt.group(1).isupper())
     return w in _ABBREV or len(w) == 1
 

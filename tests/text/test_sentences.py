@@ -99,3 +99,10 @@ def test_offsets_index_the_original_string():
 @pytest.mark.parametrize("text", ["", "   ", "\n\n"])
 def test_empty_text_has_no_sentences(text):
     assert split_sentences(text) == []
+
+
+def test_the_word_before_a_period_is_read_from_a_bounded_window():
+    long_word = "Supercalifragilisticexpialidocious" * 2          # longer than the window
+    text = f"Ships came from {long_word}. Then Mr. Lee of Harbour Co., Ltd. said so. Next"
+    assert [s.text for s in split_sentences(text)] == [
+        f"Ships came from {long_word}.", "Then Mr. Lee of Harbour Co., Ltd. said so.", "Next"]
