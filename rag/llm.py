@@ -6,8 +6,9 @@
     transformers  a local Hugging Face causal LM from a directory (RAG_LLM_MODEL=/path/to/model),
              for users with weights on disk; generation runs in this process on the CPU
 
-Faults are bounded and named: each attempt waits at most `timeout` seconds for the server
-(and the whole reply may take at most `timeout * 4`); a refused connection, a timeout or an
+Faults are bounded and named: each attempt waits at most `timeout` seconds for the server,
+and the whole reply, retries included, at most `timeout * 4`, whatever the server sends
+(keep-alive comments, a trickle, a stall); a refused connection, a timeout or an
 HTTP 5xx before any text arrived is retried `retries` times with a short pause; everything
 else becomes one `LLMError` line that names the backend, the address and what to do. The API
 key comes from the settings (`RAG_LLM_API_KEY`) or the caller; it is never logged, printed or
@@ -52,20 +53,19 @@ class ModelClient:
         return self.connect()
 
     def stream(self, messages: list[dict]) -> Iterator[str]:
-        """Yield the reply's text as it arrives; raise LLMError on any fault."""
+        """Yield the reply's text as it arrives; raise LLMError on any fault. The whole reply,
+        retries included, takes at most `timeout * 4` seconds whatever the server sends:
+        keep-alive comments, a trickle of text or nothing at all."""
         from llama_index.core.llms import ChatMessage
 
         chat = [ChatMessage(role=m["role"], content=m["content"]) for m in messages]
         llm = self._llm   # a model that cannot be set up is a ConfigError, not a fault to retry
-        deadline = time.monotonic() + self.timeout * 4
+        budget = self.timeout * 4
+        deadline = time.monotonic() + budget
         for attempt in range(self.retries + 1):
             sent_any = False
             try:
-                for part in llm.stream_chat(chat):
-                    delta = part.delta or ""
-                    if time.monotonic() > deadline:
-                        raise LLMError(f"{self.name} at {self.base_url} took longer than {self.timeout * 4:.0f} s "
-                                       "to finish its reply", hint="raise RAG_LLM_TIMEOUT or use a faster model")
+                for delta in _within(lambda: llm.stream_chat(chat), deadline):
                     if delta:
                         sent_any = True
                         yield delta
@@ -74,12 +74,17 @@ class ModelClient:
                                    hint=f"check that model {self.model!r} is loaded and that the address is an "
                                         f"{'OpenAI-compatible /v1' if self.name == 'openai' else 'Ollama'} endpoint")
                 return
+            except _Overdue:
+                what = "to finish its reply" if sent_any else "and sent no text in that time"
+                raise LLMError(f"{self.name} at {self.base_url} took longer than {budget:g} s {what}",
+                               hint="raise RAG_LLM_TIMEOUT (a reply may take 4 times it) or use a faster model") \
+                    from None
             except LLMError:
                 raise
             except Exception as exc:  # client libraries raise many types; classify them once here
                 err = self._classify(exc, midway=sent_any)
-                if err.retryable and not sent_any and attempt < self.retries:
-                    time.sleep(min(0.5 * (attempt + 1), 2.0))
+                if err.retryable and not sent_any and attempt < self.retries and time.monotonic() < deadline:
+                    time.sleep(min(0.5 * (attempt + 1), 2.0, max(0.0, deadline - time.monotonic())))
                     continue
                 raise err from None
 
@@ -106,6 +111,50 @@ class ModelClient:
                             hint="start the server or fix RAG_LLM_BASE_URL", retryable=True)
         return LLMError(f"{where} sent a reply that is not the expected protocol ({kind}: {text})",
                         hint="check that RAG_LLM_BASE_URL points at the right kind of server (--llm openai|ollama)")
+
+
+class _Overdue(Exception):
+    """The reply's deadline passed."""
+
+
+def _within(start: Callable[[], Iterator], deadline: float) -> Iterator[str]:
+    """The deltas of the stream `start()` returns, read in a helper thread so that waiting for
+    the next one is bounded by `deadline`, whatever the connection does: a server sending only
+    keep-alive comments never hands control back to a reader in this thread. Past the deadline
+    the helper is told to stop; it ends when its connection yields or closes."""
+    import queue
+    import threading
+
+    parts: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def pump() -> None:
+        try:
+            for part in start():
+                if stop.is_set():
+                    return
+                parts.put(("part", part.delta or ""))
+            parts.put(("end", None))
+        except BaseException as exc:   # handed to the reader, which classifies it
+            parts.put(("error", exc))
+
+    threading.Thread(target=pump, daemon=True, name="llm-stream").start()
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _Overdue()
+            try:
+                kind, value = parts.get(timeout=left)
+            except queue.Empty:
+                raise _Overdue() from None
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
 
 
 def make_client(name: str, *, base_url: str = "", model: str = "", api_key: str = "",

@@ -6,7 +6,8 @@
 
 Each test sets `server.script` to say how to reply: the text (sent in small pieces), an HTTP
 status with an error body, a delay before the first byte, a cut after N pieces (the socket is
-closed inside the chunked body), or bytes that are not the protocol. Requests are recorded
+closed inside the chunked body), pieces that trickle in, SSE keep-alive comments and nothing
+else, or bytes that are not the protocol. Requests are recorded
 in `server.requests` so tests can read the prompt that was sent.
 """
 
@@ -29,6 +30,9 @@ class Script:
     cut_after: int | None = None   # close the connection after this many pieces
     garbage: bool = False          # reply 200 with bytes that are not the protocol
     piece: int = 6                 # characters per streamed piece
+    trickle: float = 0.0           # seconds between streamed pieces
+    keepalive: float = 0.0         # OpenAI: send only SSE comments (": ping"), one every this many seconds,
+    keepalive_for: float = 30.0    # for this long, before the reply
 
 
 @dataclass
@@ -84,7 +88,16 @@ class ChatServer:
                 self.send_header("Content-Type", ctype)
                 self.send_header("Transfer-Encoding", "chunked")
                 self.end_headers()
+                if s.keepalive and ctype == "text/event-stream":
+                    until = time.monotonic() + s.keepalive_for
+                    while time.monotonic() < until:
+                        ping = b": ping\n\n"
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(ping), ping))
+                        self.wfile.flush()
+                        time.sleep(s.keepalive)
                 for i, frame in enumerate(frames):
+                    if i and s.trickle:
+                        time.sleep(s.trickle)
                     if s.cut_after is not None and i >= s.cut_after:
                         self.wfile.flush()
                         self.connection.shutdown(socket.SHUT_RDWR)  # mid-body: no final chunk

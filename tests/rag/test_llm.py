@@ -121,6 +121,27 @@ def test_slow_server_is_bounded_by_the_timeout(server, llm):
     assert ans.backend == "extractive" and any("did not answer within 1 s" in w for w in ans.warnings)
 
 
+def test_server_sending_only_keepalive_comments_is_bounded_by_the_deadline(server, llm):
+    server.script = Script(text="41 million yuan [1].", keepalive=0.2, keepalive_for=60)
+    t = time.monotonic()
+    ans = llm(llm_timeout=1.0).ask(DALIAN_Q)
+    assert time.monotonic() - t < 4 * 1.0 + 2.5   # the whole reply may take 4 x the timeout
+    assert ans.backend == "extractive" and ans.answer.startswith("41 million yuan")
+    (warning,) = [w for w in ans.warnings if "took longer than 4 s" in w]
+    assert "sent no text" in warning and "\n" not in warning
+
+
+@pytest.mark.parametrize("kind", ["openai", "ollama"])
+def test_a_reply_that_trickles_in_is_cut_at_the_deadline(kind, server, llm):
+    server.script = Script(text="Dalian has handed out 41 million yuan in incentives so far [1].", piece=2,
+                           trickle=0.5)   # 33 pieces: 16 s if waited for
+    t = time.monotonic()
+    pieces, ans = collect(llm(kind, llm_timeout=1.0), DALIAN_Q)
+    assert time.monotonic() - t < 4 * 1.0 + 2.5
+    assert pieces and ans.backend == "extractive"
+    assert any("took longer than 4 s to finish its reply" in w for w in ans.warnings)
+
+
 @pytest.mark.parametrize("kind", ["openai", "ollama"])
 def test_wrong_api_key_has_its_own_message(kind, server, llm, monkeypatch):
     monkeypatch.setenv("RAG_LLM_API_KEY", "sk-wrong-key-123")
