@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     offline_reader: Literal["routed", "spans", "rules"] = "routed"   # rules for figures, the fitted ranker for the rest
     upload_max_mb: float = Field(20.0, gt=0)   # per file uploaded in the UI
     ui_auth: SecretStr | None = None        # USER:PASS for `rag serve`
+    ui_auth_file: Path | None = None        # a file whose first line is USER:PASS (instead of RAG_UI_AUTH)
     cache_dir: Path = Field(default_factory=default_cache_dir)
 
     @field_validator("llm", "verify", "offline_reader", mode="before")

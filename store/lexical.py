@@ -15,7 +15,8 @@ On disk (`<store>/lexical/`), every file but meta.json written once and never ch
     meta.json              format, generation, count, the vocabulary file and how much of it
                            is valid, the segments and their deletion masks (replaced atomically)
     vocab-<tag>.txt        the vocabulary, one token per line in token-id order; commits append
-    seg-<tag>.<part>.npy   a segment's postings (term-major: indptr, rows, tfs) and row lengths
+    seg-<tag>.<part>.npy   a segment's postings (the token ids it holds, sorted, and for each its
+                           rows and frequencies: terms, indptr, rows, tfs) and its rows' lengths
     seg-<tag>.ids.json     its chunk ids
     seg-<tag>.del-<tag>.npy  which of its rows are deleted (written when a commit deletes some)
 The vocabulary is a text file, so its size does not depend on the longest word.
@@ -40,7 +41,7 @@ __all__ = ["BM25Index", "MAX_SEGMENTS"]
 FORMAT = 3
 K1, B = 1.5, 0.75
 MAX_SEGMENTS = 8
-_PARTS = ("indptr", "rows", "tfs", "lengths")
+_PARTS = ("terms", "indptr", "rows", "tfs", "lengths")
 _ORPHAN_AGE = 600.0   # seconds: an unreferenced file older than this is left over from a crash
 
 
@@ -51,9 +52,9 @@ def _tag() -> str:
 class _Segment:
     """Immutable postings of some chunks, plus the mask of those since deleted."""
 
-    def __init__(self, name: str, ids: list[str], indptr, rows, tfs, lengths, deleted=None, mask_file=None):
+    def __init__(self, name: str, ids: list[str], terms, indptr, rows, tfs, lengths, deleted=None, mask_file=None):
         self.name, self.ids = name, ids
-        self.indptr, self.rows, self.tfs, self.lengths = indptr, rows, tfs, lengths
+        self.terms, self.indptr, self.rows, self.tfs, self.lengths = terms, indptr, rows, tfs, lengths
         self.deleted = np.zeros(len(ids), dtype=bool) if deleted is None else deleted
         self.mask_file = mask_file
         self._stats()
@@ -65,13 +66,15 @@ class _Segment:
 
     @property
     def n_terms(self) -> int:
-        return len(self.indptr) - 1
+        """One more than the highest token id it holds."""
+        return int(self.terms[-1]) + 1 if len(self.terms) else 0
 
     def postings(self, tid: int) -> tuple[np.ndarray, np.ndarray]:
         """Live rows holding token `tid`, and its frequency in each."""
-        if tid >= self.n_terms:
+        at = int(np.searchsorted(self.terms, tid))
+        if at >= len(self.terms) or int(self.terms[at]) != tid:
             return _NO_ROWS, _NO_TFS
-        lo, hi = int(self.indptr[tid]), int(self.indptr[tid + 1])
+        lo, hi = int(self.indptr[at]), int(self.indptr[at + 1])
         rows, tfs = np.asarray(self.rows[lo:hi]), np.asarray(self.tfs[lo:hi])
         if self.live < len(self.ids):
             keep = ~self.deleted[rows]
@@ -87,7 +90,7 @@ class _Segment:
 
     def triples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(term, row, tf) of every live posting."""
-        terms = np.repeat(np.arange(self.n_terms, dtype=np.int64), np.diff(np.asarray(self.indptr)))
+        terms = np.repeat(np.asarray(self.terms, dtype=np.int64), np.diff(np.asarray(self.indptr)))
         rows, tfs = np.asarray(self.rows), np.asarray(self.tfs)
         keep = ~self.deleted[rows]
         return terms[keep], rows[keep], tfs[keep]
@@ -97,25 +100,25 @@ _NO_ROWS = np.zeros(0, dtype=np.int32)
 _NO_TFS = np.zeros(0, dtype=np.float32)
 
 
-def _build(ids: list[str], terms: np.ndarray, rows: np.ndarray, tfs: np.ndarray, lengths: np.ndarray,
-           n_terms: int) -> _Segment:
-    """A segment from (term, row, tf) postings in any order."""
+def _build(ids: list[str], terms: np.ndarray, rows: np.ndarray, tfs: np.ndarray, lengths: np.ndarray) -> _Segment:
+    """A segment from (term, row, tf) postings in any order. Only the tokens it holds are
+    listed, so a segment of one article is small whatever the vocabulary's size."""
     order = np.lexsort((rows, terms))
     terms, rows, tfs = terms[order], rows[order], tfs[order]
-    indptr = np.zeros(n_terms + 1, dtype=np.int64)
-    np.cumsum(np.bincount(terms, minlength=n_terms), out=indptr[1:])
-    return _Segment(f"seg-{_tag()}", ids, indptr, rows.astype(np.int32), tfs.astype(np.float32),
-                    lengths.astype(np.int32))
+    held, starts = np.unique(terms, return_index=True)
+    indptr = np.append(starts, len(terms)).astype(np.int64)
+    return _Segment(f"seg-{_tag()}", ids, held.astype(np.int32), indptr, rows.astype(np.int32),
+                    tfs.astype(np.float32), lengths.astype(np.int32))
 
 
-def _from_token_rows(ids: list[str], token_rows: list[np.ndarray], n_terms: int) -> _Segment:
+def _from_token_rows(ids: list[str], token_rows: list[np.ndarray]) -> _Segment:
     lengths = np.array([len(r) for r in token_rows], dtype=np.int64)
     tokens = np.concatenate(token_rows).astype(np.int64) if token_rows else np.zeros(0, dtype=np.int64)
     doc = np.repeat(np.arange(len(ids), dtype=np.int64), lengths)
     keys, tfs = np.unique(tokens * max(len(ids), 1) + doc, return_counts=True)
     n = max(len(ids), 1)
     # an empty chunk counts as one token long, as in bm25s, so the average length stays positive
-    return _build(ids, keys // n, keys % n, tfs, np.maximum(lengths, 1), n_terms)
+    return _build(ids, keys // n, keys % n, tfs, np.maximum(lengths, 1))
 
 
 class BM25Index:
@@ -174,18 +177,18 @@ class BM25Index:
 
     def _load(self, meta: dict) -> None:
         vocab_file, size, nbytes = meta["vocab"], int(meta["vocab_size"]), int(meta["vocab_bytes"])
-        if vocab_file == self._vocab_file and self._vocab_bytes <= nbytes and self._vocab_saved <= size:
-            words, start = list(self._words[:self._vocab_saved]), self._vocab_bytes
-        else:
-            words, start = [], 0
+        # the vocabulary file only grows: one this process has read is read on from where it stopped
+        going_on = vocab_file == self._vocab_file and self._vocab_bytes <= nbytes and self._vocab_saved <= size
+        base, start = (self._vocab_saved, self._vocab_bytes) if going_on else (0, 0)
+        new_words: list[str] = []
         if nbytes > start:
             with open(self.root / vocab_file, "rb") as f:
                 f.seek(start)
                 data = f.read(nbytes - start)
             if len(data) != nbytes - start:
                 raise ValueError("vocabulary file shorter than recorded")
-            words.extend(data.decode("utf-8", "surrogatepass").split("\n")[:-1])
-        if len(words) != size:
+            new_words = data.decode("utf-8", "surrogatepass").split("\n")[:-1]
+        if base + len(new_words) != size:
             raise ValueError("vocabulary size differs from meta.json")
         known = {s.name: s for s in self._segments}
         segments = []
@@ -199,13 +202,20 @@ class BM25Index:
                            else np.zeros(len(seg.ids), dtype=bool))
                 if deleted.shape != (len(seg.ids),):
                     raise ValueError("deletion mask of the wrong length")
-                seg = _Segment(seg.name, seg.ids, seg.indptr, seg.rows, seg.tfs, seg.lengths, deleted, mask)
+                seg = _Segment(seg.name, seg.ids, seg.terms, seg.indptr, seg.rows, seg.tfs, seg.lengths,
+                               deleted, mask)
             if seg.n_terms > size:
                 raise ValueError("segment refers to tokens beyond the vocabulary")
             segments.append(seg)
         self._segments, self._where, self._pending = segments, None, {}
-        self._words = words
-        self.vocab = dict(zip(words, range(len(words))))
+        if going_on:
+            for word in self._words[base:]:   # staged by a commit that never finished
+                self.vocab.pop(word, None)
+            del self._words[base:]
+            self._words.extend(new_words)
+            self.vocab.update(zip(new_words, range(base, size)))
+        else:
+            self._words, self.vocab = new_words, dict(zip(new_words, range(size)))
         self._vocab_file, self._vocab_saved, self._vocab_bytes = vocab_file, size, nbytes
         self.generation = meta.get("generation")
         self._meta = meta
@@ -213,8 +223,9 @@ class BM25Index:
     def _read_segment(self, name: str) -> _Segment:
         parts = [np.load(self.root / f"{name}.{p}.npy", mmap_mode="r", allow_pickle=False) for p in _PARTS]
         ids = json.loads((self.root / f"{name}.ids.json").read_text(encoding="utf-8", errors="surrogatepass"))
-        indptr, rows, tfs, lengths = parts
-        if len(lengths) != len(ids) or len(rows) != len(tfs) or int(indptr[-1]) != len(rows):
+        terms, indptr, rows, tfs, lengths = parts
+        if (len(lengths) != len(ids) or len(rows) != len(tfs) or len(indptr) != len(terms) + 1
+                or int(indptr[-1]) != len(rows)):
             raise ValueError(f"segment {name} is inconsistent")
         return _Segment(name, ids, *parts)
 
@@ -308,7 +319,7 @@ class BM25Index:
                 seg.delete(by_segment[seg.name])
         self._segments = [s for s in self._segments if s.live]
         if pending:
-            seg = _from_token_rows(list(pending), list(pending.values()), len(self._words))
+            seg = _from_token_rows(list(pending), list(pending.values()))
             self._segments.append(seg)
             where.update((cid, (seg, r)) for r, cid in enumerate(seg.ids))
         if len(self._segments) > MAX_SEGMENTS:
@@ -337,12 +348,13 @@ class BM25Index:
             ids.extend(seg.ids[i] for i in live)
             base += len(live)
         merged = _build(ids, np.concatenate(terms), np.concatenate(rows), np.concatenate(tfs),
-                        np.concatenate(lengths), max(s.n_terms for s in group))
+                        np.concatenate(lengths))
         names = {s.name for s in group}
         at = min(i for i, s in enumerate(self._segments) if s.name in names)
         rest = [s for s in self._segments if s.name not in names]
         self._segments = rest[:at] + [merged] + rest[at:]
-        self._where = None
+        if self._where is not None:
+            self._where.update((cid, (merged, r)) for r, cid in enumerate(merged.ids))
 
     def rebuild(self, chunks: Iterable[tuple[str, str]], generation: int) -> None:
         """Replace the whole index with (chunk id, normalised text) pairs, then save."""

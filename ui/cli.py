@@ -77,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="open the chat UI in the browser (Gradio)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=7860)
-    p.add_argument("--auth", help="USER:PASS required to use the UI (RAG_UI_AUTH)")
+    p.add_argument("--auth-file", help="a file whose first line is USER:PASS, required to use the UI "
+                                       "(RAG_UI_AUTH_FILE; or set RAG_UI_AUTH)")
+    p.add_argument("--auth", help="USER:PASS on the command line (visible in the process list: prefer --auth-file)")
     _llm_flags(p)
     _common(p)
 
@@ -192,11 +194,15 @@ def _run(args) -> int:
     if args.command == "serve":
         from ui.web import launch
 
+        from ui.auth import read_auth
+
         secret = a.settings.ui_auth
+        creds, warning = read_auth(args.auth, args.auth_file or a.settings.ui_auth_file,
+                                   secret.get_secret_value() if secret else None)
+        if warning:
+            print(warning, file=sys.stderr)
         print(f"serving on http://{args.host}:{args.port} (store {a.settings.store}; Ctrl+C stops)", file=sys.stderr)
-        launch(a, host=args.host, port=args.port,
-               auth=args.auth or (secret.get_secret_value() if secret else None) or None,
-               upload_max_mb=a.settings.upload_max_mb)
+        launch(a, host=args.host, port=args.port, auth=creds, upload_max_mb=a.settings.upload_max_mb)
         return 0
     if args.command == "eval":
         from rag.evaluate import run_eval

@@ -12,12 +12,18 @@ from pathlib import PurePath
 
 from rag.types import Answer
 
-__all__ = ["answer_markdown", "sources_html", "status_line", "document_rows", "DOCUMENT_COLUMNS",
+__all__ = ["answer_markdown", "escape_text", "sources_html", "status_line", "document_rows", "DOCUMENT_COLUMNS",
            "ingest_rows", "INGEST_COLUMNS", "summary_rows", "result_rows", "RESULT_COLUMNS", "safe_filename"]
 
 DOCUMENT_COLUMNS = ["source", "title", "date", "language", "chunks"]
 INGEST_COLUMNS = ["file", "result", "detail"]
 RESULT_COLUMNS = ["id", "question", "answer", "correct", "cited right", "kind", "lang", "ms"]
+
+
+def escape_text(text: str) -> str:
+    """Text from articles or a model, safe to show as chat markdown: no raw HTML (tags become
+    visible text) and no link or image syntax (`[x](javascript:...)`, `![x](http://tracker)`)."""
+    return html.escape(text, quote=False).replace("](", "]\\(")
 
 
 def status_line(ans: Answer) -> str:
@@ -28,15 +34,15 @@ def status_line(ans: Answer) -> str:
     elif ans.verified:
         parts.append("✅ every number verified in its source")
     else:
-        parts.append(f"⚠️ **not verified**: {', '.join(ans.unsupported_numbers)} found in no source")
+        parts.append(f"⚠️ **not verified**: {escape_text(', '.join(ans.unsupported_numbers))} found in no source")
     for w in ans.warnings:
-        parts.append(f"⚠️ {w}")
+        parts.append(f"⚠️ {escape_text(w)}")
     return " · ".join(parts)
 
 
 def answer_markdown(ans: Answer) -> str:
-    """The answer for the chat: text with its [n] markers, then the status line."""
-    return f"{ans.answer}\n\n<sub>{status_line(ans)}</sub>"
+    """The answer for the chat, escaped, with its [n] markers, then the status line."""
+    return f"{escape_text(ans.answer)}\n\n<sub>{status_line(ans)}</sub>"
 
 
 def _highlight(text: str, quote: str) -> str:

@@ -14,8 +14,9 @@ from pathlib import Path
 from rag import SUPPORTED, Final, RagError, TextDelta  # (first: sets the offline defaults gradio reads)
 
 import gradio as gr  # noqa: E402
+from ui.auth import LoginGuard, parse_auth
 from ui.format import (DOCUMENT_COLUMNS, INGEST_COLUMNS, RESULT_COLUMNS, answer_markdown, document_rows,
-                       ingest_rows, result_rows, safe_filename, sources_html, summary_rows)
+                       escape_text, ingest_rows, result_rows, safe_filename, sources_html, summary_rows)
 
 __all__ = ["build_app", "launch", "parse_auth", "exposure_warning", "EXAMPLES"]
 
@@ -45,18 +46,20 @@ def build_app(assistant, *, upload_max_mb: float = 20.0, concurrency: int = 4) -
     def respond(message: str, history: list, top_k: int, use_llm: bool = True):
         history = list(history or [])
         message = (message or "").strip()
-        history.append({"role": "user", "content": message or "(empty)"})
+        history.append({"role": "user", "content": escape_text(message) or "(empty)"})
         history.append({"role": "assistant", "content": ""})
+        streamed = ""
         try:
             for event in assistant.ask_stream(message, int(top_k), extractive=not use_llm):
                 if isinstance(event, Final):
                     history[-1]["content"] = answer_markdown(event.answer)
                     yield history, sources_html(event.answer), ""
                 elif isinstance(event, TextDelta):
-                    history[-1]["content"] += event.text
+                    streamed += event.text   # escaped whole: a link's "](" may span two pieces
+                    history[-1]["content"] = escape_text(streamed)
                     yield history, gr.skip(), ""
         except RagError as exc:
-            history[-1]["content"] = f"⚠️ {exc}"
+            history[-1]["content"] = f"⚠️ {escape_text(str(exc))}"
             yield history, sources_html(None), message
 
     # -- corpus ----------------------------------------------------------------------------
@@ -69,24 +72,39 @@ def build_app(assistant, *, upload_max_mb: float = 20.0, concurrency: int = 4) -
         if not files:
             return [["", "skipped", "choose one or more files first"]], *documents()
         upload_dir.mkdir(parents=True, exist_ok=True)
-        rows, paths = [], []
+        rows, paths, notes = [], [], {}
+        taken = {d["source"] for d in assistant.documents()}
         for f in files:
             src = Path(f if isinstance(f, str) else f.name)
             name = safe_filename(src.name)
             if Path(name).suffix.lower() not in SUPPORTED:
                 rows.append([name, "skipped", f"unsupported type (use {', '.join(sorted(SUPPORTED))})"])
+                _discard(src)
                 continue
             size_mb = src.stat().st_size / 2**20
             if size_mb > upload_max_mb:
                 rows.append([name, "skipped", f"{size_mb:.1f} MB is over the {upload_max_mb:g} MB upload limit "
                                               "(RAG_UPLOAD_MAX_MB)"])
+                _discard(src)
                 continue
+            if _held(name, taken) and not _same_file(upload_dir / name, src):
+                # never replace a stored document (a bundled one, another upload) in silence
+                new = _free_name(name, taken, upload_dir)
+                notes[new] = (f"a document named {name} is already in the store: both are kept, this one as {new} "
+                              "(remove the other to replace it)")
+                name = new
+            taken.add(name)
             dest = upload_dir / name
             shutil.copyfile(src, dest)
+            _discard(src)
             paths.append(dest)
         if paths:
             report = assistant.ingest(paths, progress=True)
-            rows = ingest_rows(report) + rows
+            kept = report.ingested + report.unchanged
+            for dest in paths:   # a file nothing was read from (empty, binary, ...) is not kept
+                if not any(s == dest.name or s.startswith(dest.name + "#") for s in kept):
+                    dest.unlink(missing_ok=True)
+            rows = [[r[0], r[1], notes.get(r[0], r[2])] for r in ingest_rows(report)] + rows
         return rows, *documents()
 
     def remove(source):
@@ -181,14 +199,33 @@ def build_app(assistant, *, upload_max_mb: float = 20.0, concurrency: int = 4) -
     return demo
 
 
-def parse_auth(auth: str | None) -> tuple[str, str] | None:
-    """'USER:PASS' -> (user, password); None when not given."""
-    if not auth:
-        return None
-    user, sep, password = auth.partition(":")
-    if not sep or not user or not password:
-        raise RagError("--auth must look like USER:PASSWORD", hint="e.g. --auth admin:s3cret, or set RAG_UI_AUTH")
-    return user, password
+def _discard(path: Path) -> None:
+    """Delete Gradio's copy of an uploaded file once it is stored or rejected."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _held(name: str, sources: set[str]) -> bool:
+    """Whether the store holds a document from a file of this name (a JSONL file's articles too)."""
+    return name in sources or any(s.startswith(name + "#") for s in sources)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.is_file() and a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+def _free_name(name: str, sources: set[str], folder: Path) -> str:
+    stem, dot, ext = name.rpartition(".")
+    stem, ext = (stem, f".{ext}") if dot else (name, "")
+    n = 2
+    while _held(f"{stem}-{n}{ext}", sources) or (folder / f"{stem}-{n}{ext}").exists():
+        n += 1
+    return f"{stem}-{n}{ext}"
 
 
 def exposure_warning(host: str, creds) -> str | None:
@@ -199,14 +236,16 @@ def exposure_warning(host: str, creds) -> str | None:
             "the corpus (set --auth USER:PASS or RAG_UI_AUTH)")
 
 
-def launch(assistant, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None,
+def launch(assistant, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | str | None = None,
            upload_max_mb: float = 20.0, block: bool = True):
-    """Serve the app. Warns when it listens beyond loopback without a password."""
-    creds = parse_auth(auth)
+    """Serve the app; `auth` is (user, password) or 'USER:PASS', checked by a throttling
+    `LoginGuard`. Warns when it listens beyond loopback without a password."""
+    creds = parse_auth(auth) if isinstance(auth, str) else auth
     warning = exposure_warning(host, creds)
     if warning:
         print(warning, file=sys.stderr)
     demo = build_app(assistant, upload_max_mb=upload_max_mb)
-    return demo.launch(server_name=host, server_port=port, auth=creds, prevent_thread_lock=not block,
+    return demo.launch(server_name=host, server_port=port, auth=LoginGuard(*creds) if creds else None,
+                       prevent_thread_lock=not block,
                        max_file_size=f"{max(upload_max_mb * 5, 100):g}mb", css=CSS, quiet=not block, footer_links=[],
                        show_error=False)

@@ -30,3 +30,19 @@ def served(tmp_path_factory, embedder, corpus_store):
     demo.close()
 
 
+
+
+@pytest.fixture(scope="session")
+def served_corpus_assistant(tmp_path_factory, corpus_store):
+    """An Assistant over its own copy of the bundled-corpus store (for apps a test launches)."""
+    import shutil
+
+    from rag import Assistant
+
+    store = tmp_path_factory.mktemp("ui-own") / "store"
+    if SERVER_MODE:
+        a = Assistant(store=store, progress=False, auto_ingest=False)
+        a.ingest([DATA])
+        return a
+    shutil.copytree(corpus_store, store)
+    return Assistant(store=store, progress=False, auto_ingest=False)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from pathlib import Path
 
 import pytest
 
@@ -110,3 +112,81 @@ def test_removing_one_jsonl_article_keeps_the_uploaded_file(client, served, tmp_
     assert (served[1] / "uploads" / "feed.jsonl").exists()
     message, docs, _ = client.predict("feed.jsonl", api_name="/remove")
     assert not (served[1] / "uploads" / "feed.jsonl").exists()
+
+
+def test_an_upload_named_like_a_stored_document_keeps_both(client, served, tmp_path):
+    from gradio_client import handle_file
+
+    from tests.conftest import DATA
+
+    bundled = sorted(p.name for p in DATA.iterdir() if p.suffix == ".txt")[0]
+    impostor = tmp_path / bundled
+    impostor.write_text("Quarry Town gave 9 enterprises its Quality Award in 2031.", encoding="utf-8")
+    results, docs, _ = client.predict([handle_file(impostor)], api_name="/ingest")
+    (row,) = results["data"]
+    stem, ext = bundled.rsplit(".", 1)
+    assert row[0] == f"{stem}-2.{ext}" and row[1] == "ingested"
+    assert f"{bundled} is already in the store" in row[2] and "both are kept" in row[2]
+    sources = [r[0] for r in docs["data"]]
+    assert bundled in sources and f"{stem}-2.{ext}" in sources
+    # the bundled article still answers from its own text
+    original = (DATA / bundled).read_text(encoding="utf-8")
+    hits = client.predict("Quarry Town Quality Award", [], api_name="/ask")
+    assert "9" in json.dumps(hits[0][-1]["content"])
+    assert original                                       # untouched on disk
+    client.predict(f"{stem}-2.{ext}", api_name="/remove")
+
+
+def test_rejected_uploads_are_not_left_on_disk(client, served, tmp_path):
+    from gradio_client import handle_file
+
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(bytes(range(256)) * 40)
+    odd = tmp_path / "scan.pdf"
+    odd.write_bytes(b"%PDF-1.4")
+    results, _, _ = client.predict([handle_file(empty), handle_file(binary), handle_file(odd)], api_name="/ingest")
+    assert {r[0]: r[1] for r in results["data"]} == {"empty.txt": "skipped", "blob.txt": "skipped",
+                                                     "scan.pdf": "skipped"}
+    uploads = served[1] / "uploads"
+    assert not any((uploads / n).exists() for n in ("empty.txt", "blob.txt", "scan.pdf"))
+    # nor in Gradio's own upload cache
+    import os
+    import tempfile
+
+    cache = Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio")
+    left = [p for p in cache.rglob("*") if p.is_file() and p.name in ("empty.txt", "blob.txt", "scan.pdf")
+            and p.stat().st_mtime > time.time() - 120]
+    assert left == []
+
+
+def test_hostile_model_text_reaches_the_chat_escaped(corpus_store, embedder):
+    """A model that repeats markup from an article (or was told to by one) shows it as text."""
+    from gradio_client import Client
+
+    from rag import Assistant
+    from tests.llm_server import ChatServer, Script
+    from tests.ui.conftest import free_port
+    from ui.web import build_app
+
+    hostile = ("It has paid 41 million yuan [1] <img src=x onerror=alert('x')> [more](javascript:alert('y')) "
+               "<script>alert('z')</script>")
+    server = ChatServer(script=Script(text=hostile)).start()
+    a = Assistant(store=corpus_store, progress=False, auto_ingest=False, llm="openai", llm_model="m",
+                  llm_base_url=server.url + "/v1", llm_timeout=5)
+    demo = build_app(a)
+    _, url, _ = demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True)
+    try:
+        client = Client(url, verbose=False, analytics_enabled=False, download_files=False)
+        history, _, _ = client.predict("How much incentive money has Dalian handed out for the Mayor's "
+                                       "Quality Award?", [], api_name="/ask")
+        shown = history[-1]["content"]
+        shown = shown if isinstance(shown, str) else json.dumps(shown, ensure_ascii=False)
+        assert "answered by **openai**" in shown and "41 million yuan" in shown
+        assert "&lt;img" in shown and "&lt;script&gt;" in shown
+        for raw in ("<img", "<script", "](javascript"):
+            assert raw not in shown
+    finally:
+        demo.close()
+        server.stop()

@@ -107,3 +107,51 @@ def test_serve_starts_on_loopback_and_answers_http(tmp_path, corpus_store):
         proc.terminate()
         _, err = proc.communicate(timeout=30)
     assert "without --auth" not in err and "Traceback" not in err
+
+
+def test_serve_reads_its_password_from_a_file_and_checks_logins(tmp_path, corpus_store):
+    import shutil
+    import socket
+    import time
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    store = tmp_path / "store"
+    shutil.copytree(corpus_store, store)
+    secret = tmp_path / "ui-auth"
+    secret.write_text("editor:harbour-7\n", encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([RAG, "serve", "--store", str(store), "--port", str(port), "--auth-file", str(secret)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+
+    def login(password):
+        data = urllib.parse.urlencode({"username": "editor", "password": password}).encode()
+        try:
+            with urllib.request.urlopen(base + "/login", data=data, timeout=30) as r:
+                return r.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(base + "/config", timeout=5)
+                raise AssertionError("the app answered without a login")
+            except urllib.error.HTTPError as exc:
+                assert exc.code == 401
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read()
+                assert time.monotonic() < deadline, "rag serve did not come up"
+                time.sleep(1)
+        assert login("guess") == 400 and login("harbour-7") == 200
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert "harbour-7" not in " ".join(proc.args)          # never on the command line
+    assert "process list" not in err and "Traceback" not in err
