@@ -49,6 +49,9 @@ def test_two_ingests_at_once_take_turns_and_lose_nothing(tmp_path, write_article
     again = _rag("ingest", str(first), str(second), "--store", str(store))
     out, err = again.communicate(timeout=600)
     assert again.returncode == 0 and "12 unchanged" in out, (out, err)
+    check = _rag("verify", "--store", str(store), "--json")
+    out, err = check.communicate(timeout=600)
+    assert check.returncode == 0 and json.loads(out)["problems"] == 0, (out, err)
 
 
 def test_a_writer_that_cannot_wait_stops_with_one_line(tmp_path, write_articles):
@@ -95,3 +98,34 @@ def test_an_open_assistant_answers_from_another_process_s_ingest(tmp_path, write
     assert p.wait(timeout=600) == 0
     answer = serving.ask(question)
     assert "304" in answer.answer and answer.citations[0].source == "farm4.txt", answer
+
+
+def test_rag_serve_answers_from_an_ingest_run_in_another_terminal(tmp_path, write_articles):
+    from gradio_client import Client
+
+    from tests.conftest import free_port
+
+    store = tmp_path / "store"
+    assert _rag("ingest", str(write_articles(ARTICLES, "a")), "--store", str(store)).wait(timeout=600) == 0
+    port = free_port()
+    serve = _rag("serve", "--store", str(store), "--port", str(port))
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                client = Client(f"http://127.0.0.1:{port}/", verbose=False, analytics_enabled=False,
+                                download_files=False)
+                break
+            except Exception:
+                assert serve.poll() is None, serve.communicate()[1]
+                assert time.monotonic() < deadline, "rag serve did not come up"
+                time.sleep(1)
+        question = "青禾县第4合作社2023年种植茶叶多少亩？"
+        before, _, _ = client.predict(question, [], api_name="/ask")
+        assert "304" not in json.dumps(before[-1]["content"], ensure_ascii=False)
+        assert _rag("ingest", str(write_articles(MORE, "b")), "--store", str(store)).wait(timeout=600) == 0
+        after, sources, _ = client.predict(question, [], api_name="/ask")
+        assert "304" in json.dumps(after[-1]["content"], ensure_ascii=False) and "farm4.txt" in sources
+    finally:
+        serve.terminate()
+        serve.communicate(timeout=60)
