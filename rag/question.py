@@ -64,7 +64,7 @@ def _kind_zh(q: str) -> str:
         return "count"
     if re.search(r"(多少|几)(钱|元|万元|亿元|资金|奖金|金额|经费)|(资金|奖金|金额|经费|费用|投资|奖励|补贴|补助|钱|收入|产值|利润|营收)[^，,。?？]{0,8}(多少|几何)|多少(万|亿)", q):
         return "amount"
-    if re.search(r"何时|什么时候|哪一?年|哪一?天|哪个月|几月|几号|几日|日期|什么时间|时间是|哪一?日", q):
+    if re.search(r"何时|什么时候|哪一?年|年份|哪一?天|哪个月|几月|几号|几日|日期|什么时间|时间是|哪一?日", q):
         return "date"
     if re.search(r"哪些|哪几|哪家|哪个(公司|企业|单位|组织|机构)|名单|分别是|是哪|有哪", q):
         return "list"
@@ -77,7 +77,7 @@ def _kind_zh(q: str) -> str:
 
 def _kind_en(q: str) -> str:
     if re.search(r"\bhow much\b.*\b(money|fund|funds|funding|incentive|incentives|reward|rewards|cash|prize|"
-                 r"investment|yuan|rmb|dollars?|paid|spent|invested|budget|subsid|cost|worth|bonus)", q) \
+                 r"investment|yuan|rmb|dollars?|pa(?:y|ys|id)|spen(?:d|ds|t)|invest(?:s|ed)?|budget|subsid|cost|worth|bonus)", q) \
             or re.search(r"\bwhat (is|was) the (total )?(amount|sum|value) of\b", q):
         return "amount"
     if re.search(r"\bwhen\b|\bwhat (year|date|day|month)\b|\bwhich (year|date|day|month)\b|\bin what year\b", q):
@@ -110,6 +110,11 @@ def _focus_zh(q: str) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
+# English plurals without an -s: "how many people attended" counts people, not "attended"
+_IRREGULAR_PLURALS = frozenset("people children men women staff personnel police cattle sheep fish deer "
+                               "feet teeth mice geese data media criteria".split())
+
+
 def _focus_en(q: str) -> tuple[list[str], str]:
     m = re.search(r"\bhow (many|much)\s+(.*)", q)
     if not m:
@@ -119,7 +124,7 @@ def _focus_en(q: str) -> tuple[list[str], str]:
         if w in _EN_STOP_AFTER:
             break
         words.append(stem(w))
-        if not plural and w.endswith("s") and not w.endswith("ss"):
+        if not plural and ((w.endswith("s") and not w.endswith("ss")) or w in _IRREGULAR_PLURALS):
             plural = words[-1]   # "how many enterprises won": the plural is the noun counted, not "won"
     noun = plural or (words[-1] if words else "")
     return [w for w in words if w not in STOP_WORDS], noun if m.group(1) == "many" else ""
