@@ -22,7 +22,7 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 # A CJK character followed by a parenthesised pinyin syllable that carries a tone mark or number.
 _RUBY_RE = re.compile(
     rf"([\u3400-\u9fff])[(（]\s*((?=[a-z{_TONED}]*[{_TONED}1-5])[a-z{_TONED}]{{1,7}}[1-5]?)\s*[)）]")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\ufeff]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\ufeff]")
 _TERMINAL = "。！？!?.;；…」』”\"'"
 _ELLIPSIS_RE = re.compile(r"(\.{3,}|…+)\s*$")
 _TRAILING_PAREN_RE = re.compile(r"\s*[(（][^()（）]{1,24}[)）]\s*$")

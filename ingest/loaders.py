@@ -114,7 +114,7 @@ def load_file(path: Path, source: str, max_bytes: int) -> Iterator[Article | Ski
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            yield Skip(source, f"file too large ({size / 2**20:.1f} MB > {max_bytes / 2**20:.0f} MB; "
+            yield Skip(source, f"file too large ({size / 2**20:.1f} MB > {max_bytes / 2**20:.3g} MB; "
                                "raise RAG_MAX_FILE_MB or split it)")
             return
         raw = path.read_bytes()
@@ -194,8 +194,11 @@ def _load_jsonl(path: Path, source: str) -> Iterator[Article | Skip]:
                                   "(re-export the file as UTF-8 from its source)")
                 continue
             key = str(obj.get("id") or obj.get("url") or lineno)
-            if key in seen_keys:
+            if key in seen_keys:   # a repeated id: this line's own key, never one already taken
                 key = str(lineno)
+                n = 2
+                while key in seen_keys:
+                    key, n = f"{lineno}~{n}", n + 1
             seen_keys.add(key)
             date = obj.get("date")
             article = make_article(
@@ -305,6 +308,7 @@ def _markdown_to_text(md: str) -> str:
     md = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", md)              # images
     md = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", md)          # links -> their text
     md = re.sub(r"^\s{0,3}#{1,6}\s*", "", md, flags=re.M)     # heading marks
-    md = re.sub(r"(\*\*|__|\*|_|`)(\S.*?\S|\S)\1", r"\2", md)  # emphasis, code spans
+    md = re.sub(r"(\*\*|\*|`)(\S.*?\S|\S)\1", r"\2", md)        # emphasis, code spans
+    md = re.sub(r"(?<!\w)(__|_)(\S.*?\S|\S)\1(?!\w)", r"\2", md)  # _emphasis_, never inside a word (user_id)
     md = re.sub(r"^\s*>\s?", "", md, flags=re.M)               # block quotes
     return md
