@@ -309,6 +309,7 @@ def _markdown_to_text(md: str) -> str:
     md = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", md)          # links -> their text
     md = re.sub(r"^\s{0,3}#{1,6}\s*", "", md, flags=re.M)     # heading marks
     md = re.sub(r"(\*\*|\*|`)(\S.*?\S|\S)\1", r"\2", md)        # emphasis, code spans
-    md = re.sub(r"(?<!\w)(__|_)(\S.*?\S|\S)\1(?!\w)", r"\2", md)  # _emphasis_, never inside a word (user_id)
+    # _emphasis_, never inside a Latin word or number (user_id); Chinese text runs on without spaces
+    md = re.sub(r"(?<![A-Za-z0-9])(__|_)(\S.*?\S|\S)\1(?![A-Za-z0-9])", r"\2", md)
     md = re.sub(r"^\s*>\s?", "", md, flags=re.M)               # block quotes
     return md
