@@ -249,9 +249,9 @@ class _TextExtractor(HTMLParser):
         if tag in _SKIP_TAGS:
             self.skip_depth += 1
         elif tag == "title":
-            self.in_title = True
+            self.in_title = not self.skip_depth and not self.title   # the page's, not an <svg>'s
         elif tag == "h1":
-            self.in_h1 = True
+            self.in_h1 = not self.h1.strip()                         # the first heading only
         elif tag == "meta" and not self.date:
             name = (a.get("name") or a.get("property") or a.get("itemprop") or "").lower()
             if name in {"article:published_time", "pubdate", "publishdate", "date", "datepublished"}:

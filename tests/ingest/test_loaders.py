@@ -86,8 +86,6 @@ def test_html_without_date_markup_has_no_date(tmp_path):
     assert only_article(load(tmp_path / "n.html")).date is None
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an <svg><title> inside the body is appended to the page title "
-                                       "(_TextExtractor collects title text before checking skip_depth)")
 def test_html_svg_icon_title_does_not_leak_into_the_page_title(tmp_path):
     page = ("<html><head><title>Maplefield Daily</title></head><body>"
             "<svg><title>search icon</title><path d='M0 0'/></svg>"
@@ -97,7 +95,6 @@ def test_html_svg_icon_title_does_not_leak_into_the_page_title(tmp_path):
     assert a.title == "Maplefield Daily"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the text of every <h1> is concatenated into the title")
 def test_html_title_is_the_first_h1_only(tmp_path):
     page = ("<html><body><h1>Ferry pier opens</h1><p>The Maplefield ferry pier opened.</p>"
             "<h1>Related stories</h1><p>More about Maplefield harbour works.</p></body></html>")
