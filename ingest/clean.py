@@ -53,6 +53,20 @@ def _is_chrome(line: str) -> bool:
     return _CHROME_RE.search(line) is not None
 
 
+_LEAD = " ©®()（）【】[]<>《》-—*·•|:："
+
+
+def _is_body_chrome(line: str) -> bool:
+    """Chrome inside the article body: a line that starts with a chrome phrase ("版权所有 …",
+    "Copyright © …", "联系我们"), or a short one that is no sentence. An article sentence that
+    merely mentions copyright or contacting someone is kept."""
+    m = _CHROME_RE.search(line)
+    if m is None:
+        return False
+    lead = len(line) - len(line.lstrip(_LEAD))
+    return m.start() <= lead + 1 or (len(line) < 40 and not _ends_properly(line))
+
+
 def _tail_start(lines: list[str]) -> int:
     """Index of the first line of the trailing chrome/teaser block (len(lines) if none)."""
     half = lines[len(lines) // 2:]
@@ -96,7 +110,7 @@ def clean_text(text: str) -> str:
     out: list[str] = []
     seen: set[str] = set()
     for ln in lines:
-        if _is_chrome(ln) and len(ln) < 200:
+        if _is_body_chrome(ln) and len(ln) < 200:
             continue
         if ln in seen and len(ln) < 200:
             continue  # repeated title / editor line

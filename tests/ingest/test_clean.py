@@ -222,8 +222,6 @@ def test_a_single_short_line_is_kept():
 
 # --- known bugs ------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="_CHROME_RE is unanchored for copyright/联系我们/未经授权, and "
-                   "clean_text drops every matching line under 200 characters, also in the article body")
 @pytest.mark.parametrize("sentence", [
     "The dispute turned on who held the copyright to the 1998 recording.",
     "警方称，嫌疑人未经授权进入了图书馆的借阅系统。",
