@@ -34,17 +34,37 @@ _CHROME_RE = re.compile(
     re.IGNORECASE)
 
 
+# The shape of a pinyin syllable once its tone is taken off: an initial, a vowel cluster, and
+# -n, -ng or -r (zhong, lüe, er). "café" or "v2" is no syllable, so its parenthesis stays.
+_UNTONED = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ", "aaaaeeeeiiiioooouuuuüüüünnnm")
+_SYLLABLE_RE = re.compile(r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[aeiouü]+(?:ng|n|r)?[1-5]?|[nm]g?[1-5]?")
+
+
+def _ruby(m: re.Match) -> str:
+    syllable = m.group(2).translate(_UNTONED)
+    return m.group(1) if _SYLLABLE_RE.fullmatch(syllable) else m.group(0)
+
+
 def strip_ruby(text: str) -> str:
     """Drop pinyin annotations after Chinese characters.
 
-    >>> strip_ruby("圖(tú)書館 開(kāi)放 杭州(Hangzhou)")
-    '圖書館 開放 杭州(Hangzhou)'
+    >>> strip_ruby("圖(tú)書館 開(kāi)放 杭州(Hangzhou) 咖啡馆(café)")
+    '圖書館 開放 杭州(Hangzhou) 咖啡馆(café)'
     """
-    return _RUBY_RE.sub(r"\1", text)
+    return _RUBY_RE.sub(_ruby, text)
+
+
+_BYLINE_RE = re.compile(r"[(（][^()（）]{1,24}[)）]")
+_QUOTED_RE = re.compile(r"[“「『][^“”「」『』]*[”」』]\s*$")
 
 
 def _ends_properly(line: str) -> bool:
-    line = _TRAILING_PAREN_RE.sub("", line.rstrip())
+    line = line.rstrip()
+    if _BYLINE_RE.fullmatch(line):
+        return True   # a parenthesised byline on its own line: （记者 苏默）
+    if _QUOTED_RE.search(line) and line.rstrip("”」』 ").endswith(("……", "…", "...")):
+        return True   # a quotation that trails off (……”) is whole, not a truncated teaser
+    line = _TRAILING_PAREN_RE.sub("", line)
     line = line.rstrip("”’\"'」』)）]】 ")
     return bool(line) and line[-1] in _TERMINAL and not _ELLIPSIS_RE.search(line)
 

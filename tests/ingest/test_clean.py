@@ -39,8 +39,6 @@ def test_clean_text_strips_ruby_in_the_article():
     assert clean_text(raw) == "岚汀市发布图书馆新规。\n新规自下月起施行。"
 
 
-@pytest.mark.xfail(strict=True, reason="_RUBY_RE takes any short lower-case word with an accent "
-                   "or a digit 1-5 for a pinyin syllable: 咖啡馆(café) and 版本(v2) lose the parenthesis")
 def test_accented_or_numbered_latin_word_is_not_an_annotation():
     text = "岚汀新开一家咖啡馆(café)，点单系统升级到新版本(v2)。"
     assert strip_ruby(text) == text
@@ -232,15 +230,11 @@ def test_article_sentence_mentioning_copyright_or_contact_is_kept(sentence):
     assert clean_text("\n".join(article)) == "\n".join(article)
 
 
-@pytest.mark.xfail(strict=True, reason="_TRAILING_PAREN_RE removes the whole line when the line is "
-                   "only a parenthesised byline, _ends_properly then sees an empty line and the tail cut drops it")
 def test_byline_on_its_own_last_line_is_kept():
     article = [*ARTICLE_ZH, "（记者 苏默 林小舟）"]
     assert clean_text("\n".join(article)) == "\n".join(article)
 
 
-@pytest.mark.xfail(strict=True, reason="_ends_properly strips the closing quote and then treats "
-                   "'……' as a truncated teaser, so a short quoted final sentence is cut")
 def test_final_quote_ending_in_an_ellipsis_is_kept():
     article = [*ARTICLE_ZH, "馆长最后说：“我们明年还会再来……”"]
     assert clean_text("\n".join(article)) == "\n".join(article)
