@@ -15,8 +15,8 @@ from dataclasses import dataclass
 __all__ = ["Sentence", "split_sentences"]
 
 # A sentence ends after 。！？；!?… (plus closing quotes/brackets), after '.' followed by
-# white space, or at a line break.
-_END_RE = re.compile(r"""([。！？；!?]+|…{1,2}|\.{3,}|(?<=[^\s.])\.(?=\s))[”’"'」』)）\]]*|\n+""")
+# white space (or by closing quotes, then white space), or at a line break.
+_END_RE = re.compile(r"""([。！？；!?]+|…{1,2}|\.{3,}|(?<=[^\s.])\.(?=[”’"'」』)）\]]*\s))[”’"'」』)）\]]*|\n+""")
 _ABBREV = {"co", "ltd", "inc", "corp", "no", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs",
            "etc", "e.g", "i.e", "u.s", "u.k", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
            "sep", "sept", "oct", "nov", "dec", "prof", "gov", "dept", "fig"}

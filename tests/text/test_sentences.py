@@ -33,8 +33,6 @@ def test_closing_quotes_and_brackets_stay_with_their_sentence(text, expected):
     assert texts(text) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="'.' counts as an end only when white space follows it, so "
-                   "'.\"' (English period inside the closing quote) never ends a sentence")
 def test_english_period_inside_closing_quote_ends_the_sentence():
     assert texts('She said "We open at nine." Then she left.') == ['She said "We open at nine."',
                                                                   "Then she left."]
