@@ -80,15 +80,9 @@ class WriterLock:
 
     def _flock(self, deadline: float) -> int:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(fd)
-                    raise StoreBusyError(_busy_message(self.path), hint=_BUSY_HINT) from None
-                time.sleep(self.poll)
+        if not _flock_by(fd, deadline, self.poll):
+            os.close(fd)
+            raise StoreBusyError(_busy_message(self.path), hint=_BUSY_HINT)
         os.ftruncate(fd, 0)
         os.write(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
                                  "command": " ".join([os.path.basename(sys.argv[0])] + sys.argv[1:])[:200],
@@ -123,18 +117,22 @@ def opening(root: Path, wait: float = 60.0, poll: float = 0.05):
         yield
         return
     try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    break
-                time.sleep(poll)
+        _flock_by(fd, time.monotonic() + wait, poll)
         yield
     finally:
         os.close(fd)   # closing the descriptor lets the lock go
+
+
+def _flock_by(fd: int, deadline: float, poll: float) -> bool:
+    """Take the exclusive lock on `fd`, trying until `deadline`; False when it stayed taken."""
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(poll)
 
 
 _BUSY_HINT = "wait for that write to finish and try again, or raise RAG_LOCK_WAIT; questions can be asked meanwhile"

@@ -73,8 +73,9 @@ def test_evaluation_tab_runs_the_bundled_questions(client):
     assert any("results.jsonl" in str(f) for f in files)
 
 
-def test_chat_through_a_configured_model(corpus_store, embedder):
-    """The UI uses the LLM backend settings: the answer says which backend wrote it."""
+def _ask_through_a_model(corpus_store, reply: str) -> tuple[str, str]:
+    """The chat's last message and the sources panel for the Dalian question, answered by a
+    scripted OpenAI-compatible server that replies `reply`."""
     from gradio_client import Client
 
     from rag import Assistant
@@ -82,7 +83,7 @@ def test_chat_through_a_configured_model(corpus_store, embedder):
     from tests.ui.conftest import free_port
     from ui.web import build_app
 
-    server = ChatServer(script=Script(text="It has paid 41 million yuan [1].")).start()
+    server = ChatServer(script=Script(text=reply)).start()
     a = Assistant(store=corpus_store, progress=False, auto_ingest=False, llm="openai", llm_model="m",
                   llm_base_url=server.url + "/v1", llm_timeout=5)
     demo = build_app(a)
@@ -91,12 +92,18 @@ def test_chat_through_a_configured_model(corpus_store, embedder):
         client = Client(url, verbose=False, analytics_enabled=False, download_files=False)
         history, sources, _ = client.predict("How much incentive money has Dalian handed out for the Mayor's "
                                              "Quality Award?", [], api_name="/ask")
-        text = json.dumps(history[-1]["content"], ensure_ascii=False)
-        assert "answered by **openai**" in text and "41 million yuan" in text
-        assert "41 million" in sources
+        shown = history[-1]["content"]
+        return (shown if isinstance(shown, str) else json.dumps(shown, ensure_ascii=False)), sources
     finally:
         demo.close()
         server.stop()
+
+
+def test_chat_through_a_configured_model(corpus_store, embedder):
+    """The UI uses the LLM backend settings: the answer says which backend wrote it."""
+    text, sources = _ask_through_a_model(corpus_store, "It has paid 41 million yuan [1].")
+    assert "answered by **openai**" in text and "41 million yuan" in text
+    assert "41 million" in sources
 
 
 def test_removing_one_jsonl_article_keeps_the_uploaded_file(client, served, tmp_path):
@@ -163,30 +170,9 @@ def test_rejected_uploads_are_not_left_on_disk(client, served, tmp_path):
 
 def test_hostile_model_text_reaches_the_chat_escaped(corpus_store, embedder):
     """A model that repeats markup from an article (or was told to by one) shows it as text."""
-    from gradio_client import Client
-
-    from rag import Assistant
-    from tests.llm_server import ChatServer, Script
-    from tests.ui.conftest import free_port
-    from ui.web import build_app
-
-    hostile = ("It has paid 41 million yuan [1] <img src=x onerror=alert('x')> [more](javascript:alert('y')) "
-               "<script>alert('z')</script>")
-    server = ChatServer(script=Script(text=hostile)).start()
-    a = Assistant(store=corpus_store, progress=False, auto_ingest=False, llm="openai", llm_model="m",
-                  llm_base_url=server.url + "/v1", llm_timeout=5)
-    demo = build_app(a)
-    _, url, _ = demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True)
-    try:
-        client = Client(url, verbose=False, analytics_enabled=False, download_files=False)
-        history, _, _ = client.predict("How much incentive money has Dalian handed out for the Mayor's "
-                                       "Quality Award?", [], api_name="/ask")
-        shown = history[-1]["content"]
-        shown = shown if isinstance(shown, str) else json.dumps(shown, ensure_ascii=False)
-        assert "answered by **openai**" in shown and "41 million yuan" in shown
-        assert "&lt;img" in shown and "&lt;script&gt;" in shown
-        for raw in ("<img", "<script", "](javascript"):
-            assert raw not in shown
-    finally:
-        demo.close()
-        server.stop()
+    shown, _ = _ask_through_a_model(corpus_store, "It has paid 41 million yuan [1] <img src=x onerror=alert('x')> "
+                                                  "[more](javascript:alert('y')) <script>alert('z')</script>")
+    assert "answered by **openai**" in shown and "41 million yuan" in shown
+    assert "&lt;img" in shown and "&lt;script&gt;" in shown
+    for raw in ("<img", "<script", "](javascript"):
+        assert raw not in shown
