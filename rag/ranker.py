@@ -122,11 +122,12 @@ class SpanRanker:
         return np.asarray(rows, dtype=np.float64) @ self._w + self._b
 
     def rank(self, frame: Frame, views: list[SentenceView], top: int = TOP_SENTENCES) -> list[tuple[float, Span]]:
-        """Every candidate of the best `top` sentences with its score, best first."""
+        """Every candidate of the best `top` sentences with its score, best first; a candidate
+        made only of the question's own words is never an answer."""
         spans, rows = candidate_rows(frame, views, top)
         values = self.scores(rows)
         order = np.argsort(-values, kind="stable")
-        return [(float(values[k]), spans[k]) for k in order]
+        return [(float(values[k]), spans[k]) for k in order if not spans[k].only_question_words]
 
     def choose(self, scored: list[tuple[float, Span]], views: list[SentenceView], frame: Frame,
                answer_chars: int | None = None, widen_from: int = 30) -> Choice | None:

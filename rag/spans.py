@@ -65,6 +65,13 @@ class Span:
     def norm(self) -> str:
         return self.sent.norm[self.start:self.end]
 
+    @property
+    def only_question_words(self) -> bool:
+        """Every word of it is a word of the question ("1952年" for "1952年…改为什么学校"):
+        the question states it, so it is not what the question asks."""
+        words = [k for k in range(self.i, self.j) if not self.sent.words[k].is_punct]
+        return bool(words) and all(self.sent.match[k] > 0 for k in words)
+
 
 def _terms_for(q: Question, cross: bool) -> Terms:
     return q.translated if cross and q.translated else q.keywords

@@ -81,6 +81,14 @@ class _Segment:
             rows, tfs = rows[keep], tfs[keep]
         return rows, tfs
 
+    def length_norm(self, avgdl: float) -> np.ndarray:
+        """K1 * (1 - B + B * length / avgdl) per row, kept until the average length changes."""
+        cached = getattr(self, "_norm", None)
+        if cached is None or cached[0] != avgdl:
+            lengths = np.asarray(self.lengths, dtype=np.float32)
+            cached = self._norm = (avgdl, np.float32(K1) * ((1 - B) + B * lengths / np.float32(avgdl)))
+        return cached[1]
+
     def delete(self, rows: list[int]) -> None:
         if not self.deleted.flags.writeable:
             self.deleted = self.deleted.copy()
@@ -395,8 +403,7 @@ class BM25Index:
             idf = np.float32(math.log(1 + (n - df + 0.5) / (df + 0.5)))
             for seg, acc, (rows, tfs) in zip(self._segments, scores, postings):
                 if len(rows):
-                    dl = np.asarray(seg.lengths)[rows].astype(np.float32)
-                    acc[rows] += idf * (tfs / (K1 * ((1 - B) + B * dl / np.float32(avgdl)) + tfs))
+                    acc[rows] += idf * (tfs / (seg.length_norm(avgdl)[rows] + tfs))
         if not hit:
             return []
         flat = np.concatenate(scores)

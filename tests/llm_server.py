@@ -67,8 +67,8 @@ class ChatServer:
                         self._ollama(req, s)
                     else:
                         self._send(404, "application/json", b'{"error": "not found"}')
-                except (BrokenPipeError, ConnectionResetError):
-                    self.close_connection = True  # the client gave up (its timeout): expected
+                except (OSError, ValueError):   # the client gave up (its deadline) or the server stopped
+                    self.close_connection = True
 
             # -- helpers ---------------------------------------------------------------------
             def _send(self, status, ctype, data: bytes):
