@@ -136,3 +136,37 @@ def test_verify_of_a_healthy_store_reports_nothing(clean):
     assert code == 0 and health["problems"] == 0
     assert health["chunks"] == len(clean[2]) and health["documents"] == len(ARTICLES)
     assert health["missing_vectors"] == [] and not health["lexical_stale"]
+
+
+def _drop_one_vector(store) -> str:
+    """Leave one chunk in Chroma without its vector, as two unserialised writers once did: its
+    record stays in the metadata segment, its entry in Chroma's write-ahead log (which holds
+    the vector until the index is flushed) is gone."""
+    import sqlite3
+
+    db = sqlite3.connect(store / "chroma" / "chroma.sqlite3")
+    (cid,) = db.execute("select id from embeddings_queue order by seq_id limit 1 offset 5").fetchone()
+    db.execute("delete from embeddings_queue where id = ?", (cid,))
+    db.commit()
+    db.close()
+    return cid
+
+
+def test_a_chunk_without_its_vector_is_found_and_its_vector_recomputed(clean, tmp_path):
+    folder, store, ids = _copy(clean, tmp_path)
+    lost = _drop_one_vector(store)
+    code, health = verify(store)
+    assert code == 1 and health["missing_vectors"] == [lost]
+    code, health = verify(store, "--repair")
+    assert code == 0 and health["repaired"]["vectors recomputed"] == 1
+    code, health = verify(store)
+    assert code == 0 and health["problems"] == 0 and chunk_ids(store) == ids
+
+
+def test_a_document_with_a_chunk_lacking_its_vector_is_not_unchanged(clean, tmp_path):
+    folder, store, ids = _copy(clean, tmp_path)
+    _drop_one_vector(store)
+    again = rag("ingest", str(folder), "--store", str(store))
+    assert again.returncode == 0 and "1 documents ingested, 7 unchanged" in again.stdout, again.stdout
+    code, health = verify(store)
+    assert code == 0 and health["problems"] == 0 and chunk_ids(store) == ids
