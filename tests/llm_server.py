@@ -50,6 +50,12 @@ class ChatServer:
             def log_message(self, *args):
                 pass
 
+            def handle(self):
+                try:
+                    super().handle()
+                except OSError:   # a client that closed its connection between requests
+                    self.close_connection = True
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 req = json.loads(body or b"{}")
