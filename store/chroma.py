@@ -193,15 +193,15 @@ class ChunkStore:
             got, vectors = self.collection.get(where=where, include=["metadatas"]), None
         metas: dict[str, list[ChunkMeta]] = {}
         ids: dict[str, list[str]] = {}
-        for cid, raw in zip(got["ids"], got["metadatas"]):
+        bad: set[str] = set()
+        for k, (cid, raw) in enumerate(zip(got["ids"], got["metadatas"])):
             meta = ChunkMeta.from_metadata(raw)
             metas.setdefault(meta.doc_id, []).append(meta)
             ids.setdefault(meta.doc_id, []).append(cid)
+            if vectors is not None and not self._usable(vectors[k]):
+                bad.add(meta.doc_id)
         if vectors is None:
             bad = {d for d in ids if self.missing_vectors(ids[d])}
-        else:
-            bad = {ChunkMeta.from_metadata(raw).doc_id for raw, v in zip(got["metadatas"], vectors)
-                   if not self._usable(v)}
         for doc_id, group in metas.items():
             whole = complete(group) and doc_id not in bad
             out[doc_id] = (group[0].doc_hash or None if whole else None, ids[doc_id])
