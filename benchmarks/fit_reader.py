@@ -77,18 +77,19 @@ def is_positive(span_norm: str, gold: list[str]) -> bool:
 
 
 def _question_rows(row):
-    """(item, q, hits, features as a float32 matrix, spans, positives as a bool array), the
-    candidates built as the reader builds them."""
+    """(item, q, hits, features as a float32 matrix, spans, positives as a bool array, every
+    sentence view best first), the candidates built as the reader builds them."""
     from rag.frame import frame
     from rag.ranker import candidate_rows
     from rag.spans import sentence_views
 
     item, q, hits = row
     gold = golds(item)
-    spans, rows = candidate_rows(frame(q), sentence_views(q, hits))
+    views = sentence_views(q, hits)
+    spans, rows = candidate_rows(frame(q), views)
     X = np.asarray(rows, dtype=np.float32).reshape(len(spans), -1)
     positive = np.asarray([bool(gold) and is_positive(span.norm, gold) for span in spans], dtype=bool)
-    return item, q, hits, X, spans, positive
+    return item, q, hits, X, spans, positive, views
 
 
 def build(rows, rng: random.Random | None, workers: int = 2):
@@ -102,15 +103,17 @@ def build(rows, rng: random.Random | None, workers: int = 2):
     else:
         per_question = [_question_rows(r) for r in rows]
     X, y, group = [], [], []
-    for index, (item, q, hits, Xq, spans, positive) in enumerate(per_question):
+    for index, (item, q, hits, Xq, spans, positive, _) in enumerate(per_question):
         if rng is None or not golds(item) or not positive.any():
             continue
         pos = np.flatnonzero(positive).tolist()
         neg = np.flatnonzero(~positive).tolist()
         neg = rng.sample(neg, min(len(neg), NEGATIVES_PER_QUESTION))
-        X.append(Xq[pos + neg])
-        y.extend([1] * len(pos) + [0] * len(neg))
-        group.extend([index] * (len(pos) + len(neg)))
+        rows = pos + neg
+        rng.shuffle(rows)    # a ranker's ties must not favour the rows that come first
+        X.append(Xq[rows])
+        y.extend(int(positive[k]) for k in rows)
+        group.extend([index] * len(rows))
     return per_question, X, y, group
 
 
@@ -140,19 +143,43 @@ def fit_listwise(X, y, group, l2: float):
     return result.x
 
 
+TREE_PARAMS = dict(objective="lambdarank", num_leaves=31, min_data_in_leaf=100, learning_rate=0.05,
+                   feature_fraction=0.8, bagging_fraction=0.8, bagging_freq=1, lambda_l2=1.0,
+                   lambdarank_truncation_level=20, metric="ndcg", eval_at=[1, 3], verbose=-1, num_threads=2,
+                   seed=13, deterministic=True)
+
+
+def fit_trees(X, y, group, rounds: int = 2000, hold_every: int = 5) -> tuple[str, int]:
+    """A LightGBM ranker (lambdarank: per question, candidates that hold the answer above the
+    rest). The number of trees is chosen by early stopping on every `hold_every`-th dev
+    question held out; the trees are then grown again on all of dev. Returns (model text, trees)."""
+    import lightgbm as lgb
+
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    sizes = np.diff(np.r_[starts, len(y)])
+    held = np.repeat(np.arange(len(sizes)) % hold_every == 0, sizes)
+    fit_sizes = [n for k, n in enumerate(sizes) if k % hold_every]
+    held_sizes = [n for k, n in enumerate(sizes) if k % hold_every == 0]
+    probe = lgb.train(TREE_PARAMS, lgb.Dataset(X[~held], y[~held], group=fit_sizes), rounds,
+                      valid_sets=[lgb.Dataset(X[held], y[held], group=held_sizes)],
+                      callbacks=[lgb.early_stopping(50, verbose=False)])
+    best = max(1, probe.best_iteration)
+    booster = lgb.train(TREE_PARAMS, lgb.Dataset(X, y, group=sizes.tolist()), best)
+    return booster.model_to_string(), best
+
+
 def choices(ranker, per_question, answer_chars: int):
     """Per question: (item, q, hits, Choice or None), the answer the reader would give."""
     from rag.frame import frame
 
     out = []
-    for item, q, hits, Xq, spans, _ in per_question:
+    for item, q, hits, Xq, spans, _, views in per_question:
         if not spans:
             out.append((item, q, hits, None))
             continue
         values = ranker.scores(Xq)
         order = np.argsort(-values, kind="stable")
         scored = [(float(values[k]), spans[k]) for k in order]
-        views = sorted({id(s.sent): s.sent for s in spans}.values(), key=lambda v: v.rank)
         out.append((item, q, hits, ranker.choose(scored, views, frame(q), answer_chars=answer_chars)))
     return out
 
@@ -216,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refresh", action="store_true", help="retrieve again instead of using the cache")
     parser.add_argument("--limit", type=int, help="only the first N questions of each split (a quick check)")
     parser.add_argument("--l2", type=float, default=1.0, help="L2 penalty on the weights")
+    parser.add_argument("--scorer", choices=["trees", "linear"], default="trees",
+                        help="boosted trees (LightGBM lambdarank) or the linear conditional logit")
     parser.add_argument("--write", action="store_true", help="save the model to rag/reader_model.json")
     parser.add_argument("--abstain-only", action="store_true",
                         help="keep the span ranker and answer width of rag/reader_model.json; refit only the abstention model")
@@ -245,16 +274,23 @@ def main(argv: list[str] | None = None) -> int:
         kept = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
         if kept.get("features") != FEATURE_NAMES:
             parser.error(f"{MODEL_FILE} was fitted for other span features: refit it whole")
-        ranker = SpanRanker(kept["mean"], kept["scale"], kept["coef"], int(kept["answer_chars"]))
+        ranker = SpanRanker(kept["mean"], kept["scale"], kept["coef"], int(kept["answer_chars"]),
+                            trees="\n".join(kept.get("trees", [])))
         args.l2 = kept.get("l2", args.l2)
+        args.scorer = "trees" if kept.get("trees") else "linear"
     else:
         X = np.concatenate(X).astype(np.float64)
         y = np.asarray(y)
         mean = X.mean(axis=0)
         scale = X.std(axis=0)
         scale[scale == 0] = 1.0
-        coef = fit_listwise((X - mean) / scale, y, np.asarray(group), args.l2)
-        ranker = SpanRanker(mean.tolist(), scale.tolist(), coef.tolist())
+        if args.scorer == "trees":
+            trees, rounds = fit_trees(X, y, np.asarray(group))
+            ranker = SpanRanker(mean.tolist(), scale.tolist(), [0.0] * X.shape[1], trees=trees)
+            print(f"{rounds} trees", file=sys.stderr)
+        else:
+            coef = fit_listwise((X - mean) / scale, y, np.asarray(group), args.l2)
+            ranker = SpanRanker(mean.tolist(), scale.tolist(), coef.tolist())
         print(f"fitted on {len(y)} rows ({int(y.sum())} positive) in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
         widths = {w: figures(outcomes(choices(ranker, dev, w), tight=True), float("-inf"))["concise_accuracy"]
                   for w in WIDTHS}
@@ -291,11 +327,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  concise by kind: {fig['concise_by_kind']}")
     print(f"answer width {ranker.answer_chars}, abstention threshold {threshold:.3f}, abstention weights "
           + ", ".join(f"{n} {w:+.2f}" for n, w in zip(ABSTAIN_FEATURES, abstainer.coef)))
-    weights = sorted(zip(FEATURE_NAMES, ranker.coef), key=lambda p: -abs(p[1]))[:15]
-    print("largest weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in weights))
+    if ranker.trees:
+        import lightgbm as lgb
+
+        gains = lgb.Booster(model_str=ranker.trees).feature_importance("gain")
+        top = sorted(zip(FEATURE_NAMES, gains / max(gains.sum(), 1e-9)), key=lambda p: -p[1])[:15]
+        print("largest shares of the trees' gain: " + ", ".join(f"{n} {g:.3f}" for n, g in top))
+    else:
+        weights = sorted(zip(FEATURE_NAMES, ranker.coef), key=lambda p: -abs(p[1]))[:15]
+        print("largest weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in weights))
     if args.write:
-        MODEL_FILE.write_text(ranker.to_json(fitted_on=[f"{n}/dev.jsonl" for n in args.sets], l2=args.l2,
-                                             figures=report) + "\n", encoding="utf-8")
+        MODEL_FILE.write_text(ranker.to_json(fitted_on=[f"{n}/dev.jsonl" for n in args.sets], scorer=args.scorer,
+                                             l2=args.l2, figures=report) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_FILE}", file=sys.stderr)
     return 0
 

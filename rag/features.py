@@ -197,6 +197,62 @@ def right_context(c: SpanContext) -> float:
     return float(_same(c.neighbour(+1), c.frame.right))
 
 
+def _common_run(question_side: str, sentence_side: str) -> int:
+    """Characters both strings start with (spaces in the sentence skipped).
+
+    >>> _common_run("选定了市花", "选 定了紫藤")
+    3
+    """
+    n = 0
+    chars = (ch for ch in sentence_side if not ch.isspace())
+    for a, b in zip(question_side, chars):
+        if a != b:
+            break
+        n += 1
+    return n
+
+
+_ECHO = 8     # characters of an echo that count
+
+
+def left_echo(c: SpanContext) -> float:
+    """How much of the question just before its question word the sentence repeats just before
+    the span: a question is often its sentence with the answer swapped for the question word
+    ("法国的首都是哪里" ~ "法国的首都是巴黎"). Characters in common, up to 8, over 8."""
+    side = c.view.norm[max(0, c.span.start - 3 * _ECHO):c.span.start]
+    return min(_ECHO, _common_run(c.frame.before[::-1], side[::-1])) / _ECHO
+
+
+def right_echo(c: SpanContext) -> float:
+    """The same after the question word and after the span ("谁发明了电话" ~ "贝尔发明了电话")."""
+    side = c.view.norm[c.span.end:c.span.end + 3 * _ECHO]
+    return min(_ECHO, _common_run(c.frame.after, side)) / _ECHO
+
+
+def _grams(text: str) -> set[str]:
+    return {text[k:k + 2] for k in range(len(text) - 1) if not any(ch.isspace() for ch in text[k:k + 2])}
+
+
+def left_window_echo(c: SpanContext) -> float:
+    """Share of the character pairs of the question's last 8 characters before its question
+    word found within 16 characters before the span (an echo with a word or two between)."""
+    grams = _grams(c.frame.before[-_ECHO:])
+    side = c.view.norm[max(0, c.span.start - 2 * _ECHO):c.span.start]
+    return sum(1 for g in grams if g in side) / len(grams) if grams else 0.0
+
+
+def right_window_echo(c: SpanContext) -> float:
+    """The same for the 8 characters after the question word and the 16 after the span."""
+    grams = _grams(c.frame.after[:_ECHO])
+    side = c.view.norm[c.span.end:c.span.end + 2 * _ECHO]
+    return sum(1 for g in grams if g in side) / len(grams) if grams else 0.0
+
+
+def echo_both(c: SpanContext) -> float:
+    """Echoed on both sides: the span sits where the question word sits."""
+    return left_window_echo(c) * right_window_echo(c)
+
+
 def ends_with_head(c: SpanContext) -> float:
     """The span ends with the noun asked about (哪所大学 -> 哈佛大学), or its last character."""
     head = c.frame.head
@@ -272,6 +328,31 @@ def is_percent(c: SpanContext) -> float:
     return float("%" in c.span.norm or "百分之" in c.span.norm or "percent" in c.span.norm)
 
 
+def latin_share(c: SpanContext) -> float:
+    """Share of the span's letters and digits that are Latin letters (a scientific or English
+    name inside a Chinese sentence is seldom what a Chinese question asks)."""
+    chars = [ch for ch in c.span.text if ch.isalnum()]
+    return sum(1 for ch in chars if ch.isascii() and ch.isalpha()) / len(chars) if chars else 0.0
+
+
+_PAIRS = {"《": "》", "“": "”", "「": "」", "『": "』", "(": ")", "（": "）", "[": "]", "【": "】"}
+_LOOSE = set("'\"‘’“”:：、-—/")
+
+
+def broken_marks(c: SpanContext) -> float:
+    """The span opens a bracket or quotation it does not close (or closes one it did not
+    open), or begins or ends on a loose mark (a quote, a colon, a dash): cut in the wrong place."""
+    text = c.span.text.strip()
+    if not text:
+        return 0.0
+    for a, b in _PAIRS.items():
+        if text.count(a) != text.count(b):
+            return 1.0
+    if text.count('"') % 2 or text.count("'") % 2:
+        return 1.0
+    return float(text[0] in _LOOSE and text[0] not in "“‘" or text[-1] in _LOOSE and text[-1] not in "”’")
+
+
 def is_quoted(c: SpanContext) -> float:
     return float(c.span.kind == "quoted")
 
@@ -320,11 +401,12 @@ def year_contradicts(c: SpanContext) -> float:
 BASE_FEATURES = [sentence_coverage, coverage_gap, passage_rank, sentence_rank, sentence_bigrams, crosses_language,
                  repeats_question, near_left, near_right, window_coverage, clause_coverage,
                  left_context, right_context, left_aligned, right_aligned, window_bigrams,
+                 left_echo, right_echo, left_window_echo, right_window_echo, echo_both,
                  span_bigrams_in_question, ends_with_head, starts_clause, ends_clause,
                  length_chars, starts_with_verb, ends_with_verb, year_agrees, year_contradicts,
                  unit_matches]
 TYPE_FLAGS = [has_number, is_date, is_person, is_place, is_org, is_proper, all_nouns, is_money, is_percent,
-              is_quoted, is_list, is_clause]
+              is_quoted, is_list, is_clause, latin_share, broken_marks]
 _LENGTHS = (1, 2, 3, 5, 8)   # word-count buckets: 1, 2, 3, 4-5, 6-8, 9+
 
 FEATURE_NAMES = ([f.__name__ for f in BASE_FEATURES] + [f.__name__ for f in TYPE_FLAGS]

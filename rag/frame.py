@@ -24,21 +24,23 @@ from text.tagged import tag_words
 from text.tokenize import STOP_WORDS
 
 __all__ = ["Frame", "frame", "ANSWER_TYPES", "YEAR", "bigram_recall", "sentence_bigram_recall", "question_names",
-           "names_found", "term_coverage"]
+           "names_found", "term_coverage", "unmatched_run"]
 
 ANSWER_TYPES = ("count", "amount", "percent", "number", "date", "person", "place", "org", "list", "other")
 
-_ZH_WH = re.compile(r"多少|几|哪一?[个位种所家座部本条支年国些里儿处方届次天月]?|什么|啥|谁|何(?:时|地|处|人|种|年)?|"
+_ZH_WH = re.compile(r"多少|多[大长高久远重深宽快]|几|哪一?[个位种所家座部本条支年国些里儿处方届次天月]?|什么|啥|谁|何(?:时|地|处|人|种|年)?|"
                     r"怎样|怎么|如何|为什么|为何|是否")
 _EN_WH = re.compile(r"\b(?:how (?:many|much|long|old|far|large|big|high)|what|which|who|whom|whose|when|where|why|how)\b")
 _SKIP = set("的了是为在于被把将与和及之也都就还所")   # particles between the question word and its context
 _CJK = re.compile(r"[\u3400-\u9fff]{2}")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 YEAR = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?!\d)")   # a year as written: 1500-2099
 _ORDINAL = re.compile(r"第\s*([0-9一二三四五六七八九十百]+)\s*[届次期批个名位]|\b(\d+)(?:st|nd|rd|th)\b")
 _PERSON_Q = re.compile(r"谁|哪位|什么人|何人|姓名|名字|\bwho\b|\bwhom\b|\bwhose\b")
 _PLACE_Q = re.compile(r"哪里|哪儿|何地|何处|什么地方|哪个(?:国家|城市|省|地区|地方)|哪国|\bwhere\b")
 _ORG_Q = re.compile(r"哪(?:个|一|家|所)?(?:公司|企业|单位|组织|机构|学校|大学|球队|俱乐部|银行|医院|政党|部门)|"
                     r"\bwhich (?:company|firm|organi[sz]ation|university|school|team|club|bank)\b")
+_MARK = re.compile(r"[，,。;；:：?？!！]")
 _PERCENT_Q = re.compile(r"百分之|比例|比率|占比|percent|percentage|proportion|share of")
 
 
@@ -55,6 +57,9 @@ class Frame:
     bigrams: frozenset[str] = frozenset()   # the question's CJK character bigrams, question word left out
     terms: tuple[tuple[tuple[str, ...], float], ...] = ()   # the question's terms (alternatives, idf weight)
     names: tuple[str, ...] = ()   # proper nouns the question names (tagged as names, or unknown to the dictionary)
+    before: str = ""              # the question's clause up to its question word, spaces dropped
+    after: str = ""               # the question after its question word, up to the next mark, spaces dropped
+    rest: str = ""                # the question without its question word
 
 
 def bigram_recall(grams: frozenset[str], text: str) -> float:
@@ -64,6 +69,29 @@ def bigram_recall(grams: frozenset[str], text: str) -> float:
     0.5
     """
     return sum(1 for g in grams if g in text) / len(grams) if grams else 0.0
+
+
+def unmatched_run(rest: str, text: str) -> int:
+    """The longest run of the question's Chinese characters that no character pair of `text`
+    holds: a name the question gives that the text never mentions ("萱侬律" in "萱侬律占地面积多大",
+    against a text about another place's 占地面积). Particles and single characters between
+    matched pairs do not count.
+
+    >>> unmatched_run("萱侬律占地面积多大", "该校占地面积1340余亩")
+    3
+    """
+    best = run = 0
+    covered = [False] * len(rest)
+    for k in range(len(rest) - 1):
+        if rest[k:k + 2] in text:
+            covered[k] = covered[k + 1] = True
+    for k, ch in enumerate(rest):
+        if _CJK_CHAR.match(ch) and not covered[k] and ch not in _SKIP:
+            run += 1
+            best = max(best, run)
+        else:
+            run = 0
+    return best
 
 
 def names_found(names: tuple[str, ...], text: str) -> float:
@@ -148,10 +176,12 @@ def frame(q: Question) -> Frame:
     norm = q.norm
     pattern = _ZH_WH if q.lang == "zh" else _EN_WH
     m = pattern.search(norm)
-    wh, left, right, head = "", (), (), ""
+    wh, left, right, head, before_text, after_text = "", (), (), "", "", ""
     if m:
         wh = m.group(0)
         clause_start = max((norm.rfind(c, 0, m.start()) for c in "，,。;；:："), default=-1) + 1
+        before_text = _squeeze(norm[clause_start:m.start()])
+        after_text = _squeeze(_MARK.split(norm[m.end():], maxsplit=1)[0])
         before = tag_words(norm[clause_start:m.start()])
         after = tag_words(norm[m.end():])
         cut = next((i for i, w in enumerate(after) if w.is_punct), len(after))
@@ -172,4 +202,9 @@ def frame(q: Question) -> Frame:
                         if _CJK.fullmatch(rest[k:k + 2]) and not set(rest[k:k + 2]) <= _SKIP)
     return Frame(answer_type=_answer_type(q, norm), wh=wh, left=left, right=right, head=head,
                  years=years, ordinals=ordinals, classifier=q.classifier, bigrams=bigrams,
-                 terms=tuple(q.keywords.items()), names=question_names(tag_words(to_simplified(q.text))))
+                 terms=tuple(q.keywords.items()), names=question_names(tag_words(to_simplified(q.text))),
+                 before=before_text, after=after_text, rest=rest)
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())

@@ -1,10 +1,12 @@
-"""The span ranker: a conditional logit over `rag.features`, with weights fitted on open data,
-and a small logistic model of whether its answer is right, which decides abstention.
+"""The span ranker: a scorer of candidates over `rag.features`, fitted on open data, and a
+small logistic model of whether its answer is right, which decides abstention.
 
-The weights, the feature scaling, the answer width and the abstention model live in `reader_model.json`
-beside this file, written by `benchmarks/fit_reader.py` (which prints the dev and val figures
-they give). The file carries a format number and the feature names it was fitted with; a file
-of another format or with other features is refused with a clear error, never half-used.
+The scorer is either boosted trees (LightGBM, fitted as a per-question ranker) or a linear
+conditional logit. Its trees or weights, the feature scaling, the answer width and the
+abstention model live in `reader_model.json` beside this file, written by
+`benchmarks/fit_reader.py` (which prints the dev and val figures they give). The file carries a
+format number and the feature names it was fitted with; a file of another format or with other
+features is refused with a clear error, never half-used.
 
     ranker = SpanRanker.load()
     scored = ranker.rank(frame, views)     # [(score, span)], best first
@@ -23,14 +25,14 @@ import numpy as np
 
 from common.errors import ConfigError
 from rag.features import FEATURE_NAMES, SpanContext, feature_vector
-from rag.frame import Frame, bigram_recall, names_found, sentence_bigram_recall, term_coverage
+from rag.frame import Frame, bigram_recall, names_found, sentence_bigram_recall, term_coverage, unmatched_run
 from rag.spans import SentenceView, Span, candidate_spans
 
 __all__ = ["SpanRanker", "Abstainer", "Choice", "MODEL_FILE", "MODEL_FORMAT", "TOP_SENTENCES", "ABSTAIN_FEATURES",
            "candidate_rows"]
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
-MODEL_FORMAT = 2
+MODEL_FORMAT = 3
 TOP_SENTENCES = 6     # sentences whose spans are scored, by coverage
 
 
@@ -38,7 +40,9 @@ ABSTAIN_FEATURES = ["best_score", "answer_mass", "margin", "sentence_coverage", 
                     "sentence_bigrams", "candidates",
                     # how much of the question the answer's passage, and all the passages, hold
                     "passage_coverage", "passage_rarest", "passage_bigrams", "passage_names",
-                    "pool_coverage", "pool_bigrams", "pool_names"]
+                    "pool_coverage", "pool_bigrams", "pool_names",
+                    # the longest run of the question's characters the passage / all passages never hold
+                    "passage_unmatched", "pool_unmatched"]
 
 
 @dataclass
@@ -86,6 +90,7 @@ class SpanRanker:
     coef: list[float]
     answer_chars: int = 0                 # an answer may widen to hold more of the probability, up to this
     abstainer: Abstainer | None = None
+    trees: str = ""                       # a LightGBM model as text; empty: the linear weights score
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "SpanRanker":
@@ -100,26 +105,40 @@ class SpanRanker:
                               hint="refit it with `python benchmarks/fit_reader.py --write`")
         a = data["abstain"]
         return cls(data["mean"], data["scale"], data["coef"], int(data["answer_chars"]),
-                   Abstainer(a["mean"], a["scale"], a["coef"], float(a["intercept"]), float(a["threshold"])))
+                   Abstainer(a["mean"], a["scale"], a["coef"], float(a["intercept"]), float(a["threshold"])),
+                   trees="\n".join(data.get("trees", [])))
 
     def to_json(self, **extra) -> str:
         a = self.abstainer
         abstain = {"features": ABSTAIN_FEATURES, "mean": a.mean, "scale": a.scale, "coef": a.coef,
                    "intercept": a.intercept, "threshold": a.threshold} if a else {}
         return json.dumps({"format": MODEL_FORMAT, "features": FEATURE_NAMES, "mean": self.mean, "scale": self.scale,
-                           "coef": self.coef, "answer_chars": self.answer_chars, "abstain": abstain, **extra},
+                           "coef": self.coef, "answer_chars": self.answer_chars, "abstain": abstain, **extra,
+                           "trees": self.trees.splitlines()},
                           ensure_ascii=False, indent=1)
 
     def __post_init__(self):
+        self._booster = None
+        if self.trees:
+            import lightgbm
+
+            self._booster = lightgbm.Booster(model_str=self.trees)
+            if self._booster.num_feature() != len(FEATURE_NAMES):
+                raise ConfigError(f"the reader model's trees read {self._booster.num_feature()} features, "
+                                  f"not {len(FEATURE_NAMES)}", hint="refit it with `python benchmarks/fit_reader.py --write`")
+            return
         coef = np.asarray(self.coef, dtype=np.float64) / np.asarray(self.scale, dtype=np.float64)
         self._w = coef                                   # weights on the raw features
         self._b = -float(coef @ np.asarray(self.mean, dtype=np.float64))
 
     def scores(self, rows) -> np.ndarray:
-        """Scores (log-odds, up to a constant per question) of feature rows (lists or a matrix)."""
+        """Scores (log-odds-like, up to a constant per question) of feature rows (lists or a matrix)."""
         if len(rows) == 0:
             return np.zeros(0)
-        return np.asarray(rows, dtype=np.float64) @ self._w + self._b
+        x = np.asarray(rows, dtype=np.float64)
+        if self._booster is not None:
+            return self._booster.predict(x, num_threads=1)
+        return x @ self._w + self._b
 
     def rank(self, frame: Frame, views: list[SentenceView], top: int = TOP_SENTENCES) -> list[tuple[float, Span]]:
         """Every candidate of the best `top` sentences with its score, best first; a candidate
@@ -162,7 +181,9 @@ class SpanRanker:
                     views[0].coverage if views else 0.0, sentence_bigram_recall(frame.bigrams, span.sent.norm),
                     math.log1p(len(scored)),
                     passage_cov, float(rarest), bigram_recall(frame.bigrams, passage), names_found(frame.names, passage),
-                    term_coverage(frame.terms, pool)[0], bigram_recall(frame.bigrams, pool), names_found(frame.names, pool)]
+                    term_coverage(frame.terms, pool)[0], bigram_recall(frame.bigrams, pool), names_found(frame.names, pool),
+                    float(min(8, unmatched_run(frame.rest, span.sent.passage))),
+                    float(min(8, unmatched_run(frame.rest, "\n".join({v.passage for v in views}))))]
         return Choice(span, scored[best_k][0], features)
 
     def confident(self, choice: Choice, threshold: float | None = None) -> bool:

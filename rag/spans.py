@@ -42,6 +42,7 @@ class SentenceView:
     cross: bool                   # in the other language than the question
     rank: int = 0                 # by coverage among all sentences, 0 = best
     total_weight: float = 1.0     # weight of all of the question's terms
+    passage: str = ""             # fold(title + text) of its passage, shared by its sentences
 
 
 @dataclass
@@ -101,7 +102,8 @@ def _view(q: Question, hit_index: int, text: str, context_norm: str) -> Sentence
         if not hit and any(a in norm for a in alts):
             hit = True   # met inside a longer word
         got += w if hit else (0.35 * w if any(a in context_norm for a in alts) else 0.0)
-    return SentenceView(hit_index, text, norm, words, match, got / total, cross, total_weight=total)
+    return SentenceView(hit_index, text, norm, words, match, got / total, cross, total_weight=total,
+                        passage=context_norm)
 
 
 def sentence_views(q: Question, hits: list[Hit]) -> list[SentenceView]:

@@ -128,3 +128,61 @@ def test_feature_vector_matches_the_names_and_crosses_only_the_asked_type():
     named = dict(zip(F.FEATURE_NAMES, x))
     assert named["count*has_number"] == 1.0 and named["count*bias"] == 1.0
     assert named["person*has_number"] == 0.0 and named["date*bias"] == 0.0
+
+
+
+def test_left_echo_counts_the_characters_the_sentence_repeats_before_the_span():
+    sentence = "青禾市的市花是紫藤，由市议会于1998年选定。"
+    right_place = _ctx("青禾市的市花是什么？", sentence, "紫藤")
+    wrong_place = _ctx("青禾市的市花是什么？", sentence, "市议会")
+    assert F.left_echo(right_place) == 7 / 8        # "青禾市的市花是" ends both
+    assert F.left_echo(wrong_place) == 0.0
+    assert F.right_echo(right_place) == 0.0         # nothing follows the question word
+
+
+def test_left_echo_is_capped_at_eight_characters():
+    c = _ctx("青禾市第一中学的校训是什么？", "青禾市第一中学的校训是求真，沿用至今。", "求真")
+    assert F.left_echo(c) == 1.0
+
+
+def test_right_echo_reads_the_question_after_its_question_word():
+    c = _ctx("谁选定了紫藤？", "市议会选定了紫藤作为市花。", "市议会")
+    assert F.right_echo(c) == 5 / 8                 # 选定了紫藤
+    assert F.right_window_echo(c) == 1.0
+    assert F.left_echo(c) == 0.0                    # nothing before the question word
+
+
+def test_window_echo_forgives_words_between_but_not_a_long_gap():
+    near = _ctx("谁选定了紫藤？", "市议会于1998年选定了紫藤。", "市议会")
+    assert F.right_echo(near) == 0.0
+    assert F.right_window_echo(near) == 1.0
+    far = _ctx("谁选定了紫藤？", "市议会在一次持续了很久很久的全体会议之后选定了紫藤。", "市议会")
+    assert F.right_window_echo(far) == 0.0
+
+
+def test_echo_both_needs_both_sides():
+    sentence = "市议会于1998年选定了市花。"
+    inside = _ctx("市议会于哪一年选定了市花？", sentence, "1998年")
+    assert F.left_window_echo(inside) == 1.0
+    assert F.right_window_echo(inside) == 1.0
+    assert F.echo_both(inside) == 1.0
+    assert F.echo_both(_ctx("市议会于哪一年选定了市花？", sentence, "市议会")) == 0.0
+
+
+def test_latin_share_counts_latin_letters_among_letters_and_digits():
+    sentence = "紫藤（Wisteria sinensis）是青禾市的市花，1998年选定。"
+    assert F.latin_share(_ctx("青禾市的市花是什么？", sentence, "Wisteria sinensis")) == 1.0
+    assert F.latin_share(_ctx("青禾市的市花是什么？", sentence, "紫藤")) == 0.0
+    assert F.latin_share(_ctx("青禾市的市花是什么？", sentence, "1998年")) == 0.0
+
+
+def test_broken_marks_finds_spans_cut_through_a_quotation_or_on_a_loose_mark():
+    sentence = "紫藤又名“朱藤”，学名：Wisteria，英文名'Chinese wisteria'。"
+    assert F.broken_marks(_ctx("紫藤又名什么？", sentence, "朱藤")) == 0.0
+    assert F.broken_marks(_ctx("紫藤又名什么？", sentence, "学名：Wisteria")) == 0.0
+    cut = [s for v in sentence_views(analyze("紫藤又名什么？"), [Hit(chunk_id="d:0", source="d.txt", title="", date=None,
+                                                                   text=sentence, score=1.0)])
+           for s in candidate_spans(v) if s.text.startswith("英文名'") and not s.text.endswith("'")]
+    assert cut, "a candidate that opens a quote and stops inside it"
+    q = frame(analyze("紫藤又名什么？"))
+    assert all(F.broken_marks(F.SpanContext(q, s, 1.0)) == 1.0 for s in cut)

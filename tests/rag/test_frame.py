@@ -1,6 +1,6 @@
 """The question's slot and the evidence measures the abstention model reads (rag.frame)."""
 
-from rag.frame import frame, names_found, question_names, term_coverage
+from rag.frame import frame, names_found, question_names, term_coverage, unmatched_run
 from rag.question import analyze
 from text.tagged import tag_words
 
@@ -39,3 +39,25 @@ def test_frame_carries_the_question_terms_with_their_weights():
     q = analyze("北岸港的吞吐量是多少吨？", idf=lambda t: 2.0)
     f = frame(q)
     assert dict(f.terms) == q.keywords and all(w > 0 for _, w in f.terms)
+
+
+def test_frame_keeps_the_text_on_either_side_of_the_question_word():
+    f = frame(analyze("去年，青禾市的市花是哪种花？"))
+    assert f.before == "青禾市的市花是"       # from the start of its clause
+    assert f.after == "花"                    # up to the question mark
+    g = frame(analyze("Who founded the Riverton club, and when?"))
+    assert g.before == "" and g.after == "foundedtherivertonclub"
+
+
+def test_how_big_and_how_long_are_question_words():
+    f = frame(analyze("青禾湖的面积有多大？"))
+    assert f.wh == "多大" and f.before == "青禾湖的面积有"
+    assert frame(analyze("这座桥有多长？")).wh == "多长"
+
+
+def test_unmatched_run_finds_a_name_the_text_never_mentions():
+    rest = frame(analyze("槐山书院占地面积多大？")).rest
+    assert unmatched_run(rest, "青禾中学占地面积40亩。") == 4          # 槐山书院
+    assert unmatched_run(rest, "槐山书院占地面积40亩。") == 0
+    # particles between matched pairs are not a name
+    assert unmatched_run(frame(analyze("林知远的书院在哪里？")).rest, "林知远创办书院") == 0

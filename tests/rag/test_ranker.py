@@ -1,0 +1,62 @@
+"""The span ranker's scorers: boosted trees read from the model file, and the linear weights."""
+
+import json
+
+import lightgbm
+import numpy as np
+import pytest
+
+from common.errors import ConfigError
+from rag.features import FEATURE_NAMES
+from rag.ranker import ABSTAIN_FEATURES, MODEL_FORMAT, SpanRanker
+
+N = len(FEATURE_NAMES)
+
+
+def _trees(n_features: int, informative: int = 3) -> str:
+    """A small lambdarank model where only feature `informative` tells the answer apart."""
+    rng = np.random.default_rng(0)
+    X = rng.random((400, n_features))
+    y = (X[:, informative] > 0.7).astype(int)
+    booster = lightgbm.train({"objective": "lambdarank", "verbose": -1, "min_data_in_leaf": 5, "num_threads": 1,
+                              "deterministic": True, "seed": 1},
+                             lightgbm.Dataset(X, y, group=[40] * 10), 20)
+    return booster.model_to_string()
+
+
+def test_trees_score_by_what_they_learned():
+    ranker = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, trees=_trees(N))
+    rows = np.full((2, N), 0.5)
+    rows[0, 3] = 0.9
+    rows[1, 3] = 0.1
+    high, low = ranker.scores(rows)
+    assert high > low
+
+
+def test_linear_weights_score_when_there_are_no_trees():
+    coef = [0.0] * N
+    coef[2] = 1.0
+    ranker = SpanRanker([0.0] * N, [1.0] * N, coef)
+    rows = np.zeros((2, N))
+    rows[0, 2] = 2.0
+    assert list(ranker.scores(rows)) == [2.0, 0.0]
+
+
+def test_trees_for_another_number_of_features_are_refused():
+    with pytest.raises(ConfigError, match="features"):
+        SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, trees=_trees(N - 1))
+
+
+def test_the_model_file_round_trips_its_trees(tmp_path):
+    from rag.ranker import Abstainer
+
+    k = len(ABSTAIN_FEATURES)
+    ranker = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, answer_chars=8, trees=_trees(N),
+                        abstainer=Abstainer([0.0] * k, [1.0] * k, [0.1] * k, 0.0, 0.3))
+    path = tmp_path / "model.json"
+    path.write_text(ranker.to_json())
+    assert json.loads(path.read_text())["format"] == MODEL_FORMAT
+    again = SpanRanker.load(path)
+    rows = np.random.default_rng(1).random((5, N))
+    assert np.allclose(again.scores(rows), ranker.scores(rows))
+    assert again.answer_chars == 8 and again.abstainer.threshold == 0.3
