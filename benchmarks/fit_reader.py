@@ -243,16 +243,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refresh", action="store_true", help="retrieve again instead of using the cache")
     parser.add_argument("--limit", type=int, help="only the first N questions of each split (a quick check)")
     parser.add_argument("--l2", type=float, default=1.0, help="L2 penalty on the weights")
+    parser.add_argument("--factored", action=argparse.BooleanOptionalAction, default=True,
+                        help="abstain on P(the passages hold an answer) x P(right | they do), two logistic models "
+                             "(--no-factored: one model of P(right))")
     parser.add_argument("--scorer", choices=["trees", "linear"], default="trees",
                         help="boosted trees (LightGBM lambdarank) or the linear conditional logit")
     parser.add_argument("--write", action="store_true", help="save the model to rag/reader_model.json")
+    parser.add_argument("--model-out", type=Path, help="save the model here instead (a trial that leaves the shipped one)")
     parser.add_argument("--abstain-only", action="store_true",
                         help="keep the span ranker and answer width of rag/reader_model.json; refit only the abstention model")
     args = parser.parse_args(argv)
 
     import numpy as np
     from rag.features import FEATURE_NAMES
-    from rag.ranker import ABSTAIN_FEATURES, MODEL_FILE, Abstainer, SpanRanker
+    from rag.ranker import ABSTAIN_FEATURES, ANSWERABLE_FEATURES, MODEL_FILE, Abstainer, Answerable, SpanRanker
 
     t0 = time.perf_counter()
     rng = random.Random(13)
@@ -303,12 +307,25 @@ def main(argv: list[str] | None = None) -> int:
 
     dev_choices = choices(ranker, dev, ranker.answer_chars)
     dev_out = outcomes(dev_choices)
-    A = np.asarray([c.features for *_, c in dev_choices if c is not None])
-    labels = np.asarray([r[2] and not r[4] for r, (*_, c) in zip(dev_out, dev_choices) if c is not None])
+    answered = [(c, r) for r, (*_, c) in zip(dev_out, dev_choices) if c is not None]
+    A = np.asarray([c.features for c, _ in answered])
+    holds = np.asarray([not r[4] for _, r in answered])           # the question has an answer in the pool
+    right = np.asarray([r[2] for _, r in answered])                # the answer is concise and right
     a_mean, a_scale = A.mean(axis=0), A.std(axis=0)
     a_scale[a_scale == 0] = 1.0
-    lr = LogisticRegression(max_iter=1000).fit((A - a_mean) / a_scale, labels)
-    abstainer = Abstainer(a_mean.tolist(), a_scale.tolist(), lr.coef_[0].tolist(), float(lr.intercept_[0]), 0.0)
+    Z = (A - a_mean) / a_scale
+    if args.factored:
+        # P(right) = P(the passages hold an answer) x P(right | they do)
+        lr = LogisticRegression(max_iter=1000).fit(Z[holds], right[holds])
+        cols = [ABSTAIN_FEATURES.index(n) for n in ANSWERABLE_FEATURES]
+        lr_holds = LogisticRegression(max_iter=1000).fit(Z[:, cols], holds)
+        answerable = Answerable(a_mean[cols].tolist(), a_scale[cols].tolist(), lr_holds.coef_[0].tolist(),
+                                float(lr_holds.intercept_[0]))
+    else:
+        lr = LogisticRegression(max_iter=1000).fit(Z, right & holds)
+        answerable = None
+    abstainer = Abstainer(a_mean.tolist(), a_scale.tolist(), lr.coef_[0].tolist(), float(lr.intercept_[0]), 0.0,
+                          answerable)
     dev_conf = outcomes(dev_choices, abstainer)
     grid = [k / 200 for k in range(0, 200)]
     abstainer.threshold = max(grid, key=lambda t: figures(dev_conf, t)["concise_accuracy"])
@@ -326,7 +343,10 @@ def main(argv: list[str] | None = None) -> int:
                   f"{fig['cited']:.3f} | {fig['unanswerable_abstained']:.3f} | {fig['answerable_abstained']:.3f} |")
             print(f"  concise by kind: {fig['concise_by_kind']}")
     print(f"answer width {ranker.answer_chars}, abstention threshold {threshold:.3f}, abstention weights "
-          + ", ".join(f"{n} {w:+.2f}" for n, w in zip(ABSTAIN_FEATURES, abstainer.coef)))
+          + ", ".join(f"{n} {w:+.2f}" for n, w in zip(ABSTAIN_FEATURES, abstainer.coef))
+          + ("; answerability weights " + ", ".join(f"{n} {w:+.2f}" for n, w in
+                                                    zip(ANSWERABLE_FEATURES, abstainer.answerable.coef))
+             if abstainer.answerable else ""))
     if ranker.trees:
         import lightgbm as lgb
 
@@ -336,10 +356,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         weights = sorted(zip(FEATURE_NAMES, ranker.coef), key=lambda p: -abs(p[1]))[:15]
         print("largest weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in weights))
-    if args.write:
-        MODEL_FILE.write_text(ranker.to_json(fitted_on=[f"{n}/dev.jsonl" for n in args.sets], scorer=args.scorer,
+    if args.write or args.model_out:
+        (args.model_out or MODEL_FILE).write_text(ranker.to_json(fitted_on=[f"{n}/dev.jsonl" for n in args.sets], scorer=args.scorer,
                                              l2=args.l2, figures=report) + "\n", encoding="utf-8")
-        print(f"wrote {MODEL_FILE}", file=sys.stderr)
+        print(f"wrote {args.model_out or MODEL_FILE}", file=sys.stderr)
     return 0
 
 

@@ -398,6 +398,44 @@ def year_contradicts(c: SpanContext) -> float:
     return float(nearest not in c.frame.years)
 
 
+# -- the words at the span's edges ------------------------------------------------------------
+# coarse groups of jieba's part-of-speech flags (and the English tagger's cap / eng / m)
+POS_GROUPS = ("noun", "name", "verb", "adjective", "adverb", "preposition", "particle", "numeral", "measure",
+              "time", "pronoun", "conjunction", "direction", "latin", "punct", "other")
+_FLAG_GROUP = {"n": "noun", "ng": "noun", "nl": "noun", "vn": "noun", "an": "noun",
+               "nr": "name", "nrt": "name", "nrfg": "name", "ns": "name", "nt": "name", "nz": "name",
+               "a": "adjective", "ad": "adjective", "ag": "adjective", "b": "adjective", "z": "adjective",
+               "d": "adverb", "dg": "adverb", "p": "preposition", "c": "conjunction", "cc": "conjunction",
+               "u": "particle", "uj": "particle", "ul": "particle", "uz": "particle", "ug": "particle",
+               "uv": "particle", "ud": "particle", "y": "particle", "e": "particle",
+               "m": "numeral", "mq": "numeral", "q": "measure", "t": "time", "tg": "time",
+               "r": "pronoun", "rr": "pronoun", "rz": "pronoun", "f": "direction", "s": "direction",
+               "eng": "latin", "cap": "latin", "x": "punct"}
+EDGES = ("first", "last", "before", "after")
+
+
+def pos_group(flag: str) -> str:
+    """The coarse group of a part-of-speech flag ("nr" -> "name", "vn" -> "noun", "v" -> "verb")."""
+    if flag in _FLAG_GROUP:
+        return _FLAG_GROUP[flag]
+    return "verb" if flag.startswith("v") else "other"
+
+
+def edge_groups(c: SpanContext) -> dict[str, str]:
+    """The group of the span's first and last word and of the words just before and after it
+    ('punct' at a sentence's edge): where the span is cut ("一向以纺织业" starts on an adverb)."""
+    ws = c.view.words
+    before = ws[c.span.i - 1].flag if c.span.i > 0 else "x"
+    after = ws[c.span.j].flag if c.span.j < len(ws) else "x"
+    return {"first": pos_group(ws[c.span.i].flag), "last": pos_group(ws[c.span.j - 1].flag),
+            "before": pos_group(before), "after": pos_group(after)}
+
+
+def edge_vector(c: SpanContext) -> list[float]:
+    groups = edge_groups(c)
+    return [1.0 if groups[e] == g else 0.0 for e in EDGES for g in POS_GROUPS]
+
+
 BASE_FEATURES = [sentence_coverage, coverage_gap, passage_rank, sentence_rank, sentence_bigrams, crosses_language,
                  repeats_question, near_left, near_right, window_coverage, clause_coverage,
                  left_context, right_context, left_aligned, right_aligned, window_bigrams,
@@ -412,7 +450,8 @@ _LENGTHS = (1, 2, 3, 5, 8)   # word-count buckets: 1, 2, 3, 4-5, 6-8, 9+
 FEATURE_NAMES = ([f.__name__ for f in BASE_FEATURES] + [f.__name__ for f in TYPE_FLAGS]
                  + [f"words<={n}" for n in _LENGTHS] + ["words>8"]
                  + [f"{t}*{f.__name__}" for t in ANSWER_TYPES for f in TYPE_FLAGS]
-                 + [f"{t}*words<={n}" for t in ANSWER_TYPES for n in _LENGTHS] + [f"{t}*bias" for t in ANSWER_TYPES])
+                 + [f"{t}*words<={n}" for t in ANSWER_TYPES for n in _LENGTHS] + [f"{t}*bias" for t in ANSWER_TYPES]
+                 + [f"{e}={g}" for e in EDGES for g in POS_GROUPS])
 
 
 def feature_vector(c: SpanContext) -> list[float]:
@@ -430,4 +469,4 @@ def feature_vector(c: SpanContext) -> list[float]:
         crosses.extend(flags if on else [0.0] * len(flags))
         cross_len.extend(lengths[:-1] if on else [0.0] * len(_LENGTHS))
         bias.append(1.0 if on else 0.0)
-    return base + flags + lengths + crosses + cross_len + bias
+    return base + flags + lengths + crosses + cross_len + bias + edge_vector(c)

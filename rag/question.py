@@ -60,7 +60,8 @@ class Question:
 
 
 def _kind_zh(q: str) -> str:
-    if re.search(r"(多少|几)\s*[" + CLASSIFIERS + r"]", q) and not re.search(r"(多少|几)\s*[年月天日岁]", q):
+    # 几家 asks how many, 哪几家 which ones
+    if re.search(r"(多少|(?<!哪)几)\s*[" + CLASSIFIERS + r"]", q) and not re.search(r"(多少|几)\s*[年月天日岁]", q):
         return "count"
     if re.search(r"(多少|几)(钱|元|万元|亿元|资金|奖金|金额|经费)|(资金|奖金|金额|经费|费用|投资|奖励|补贴|补助|钱|收入|产值|利润|营收)[^，,。?？]{0,8}(多少|几何)|多少(万|亿)", q):
         return "amount"

@@ -28,7 +28,7 @@ from rag.features import FEATURE_NAMES, SpanContext, feature_vector
 from rag.frame import Frame, bigram_recall, names_found, sentence_bigram_recall, term_coverage, unmatched_run
 from rag.spans import SentenceView, Span, candidate_spans
 
-__all__ = ["SpanRanker", "Abstainer", "Choice", "MODEL_FILE", "MODEL_FORMAT", "TOP_SENTENCES", "ABSTAIN_FEATURES",
+__all__ = ["SpanRanker", "Abstainer", "Answerable", "ANSWERABLE_FEATURES", "Choice", "MODEL_FILE", "MODEL_FORMAT", "TOP_SENTENCES", "ABSTAIN_FEATURES",
            "candidate_rows"]
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
@@ -43,21 +43,46 @@ ABSTAIN_FEATURES = ["best_score", "answer_mass", "margin", "sentence_coverage", 
                     "pool_coverage", "pool_bigrams", "pool_names",
                     # the longest run of the question's characters the passage / all passages never hold
                     "passage_unmatched", "pool_unmatched"]
+# of those, what tells whether the retrieved passages hold an answer at all (a question about an
+# article that is not in the store names things none of them mention)
+ANSWERABLE_FEATURES = ["top_coverage", "passage_coverage", "passage_unmatched", "pool_coverage", "pool_bigrams",
+                       "pool_names", "pool_unmatched"]
+_ANSWERABLE_COLUMNS = [ABSTAIN_FEATURES.index(n) for n in ANSWERABLE_FEATURES]
+
+
+def _logistic(x, mean, scale, coef, intercept: float) -> float:
+    z = intercept + sum(w * (v - m) / s for v, m, s, w in zip(x, mean, scale, coef))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+@dataclass
+class Answerable:
+    """A logistic model of whether the retrieved passages hold the answer, from
+    ANSWERABLE_FEATURES."""
+    mean: list[float]
+    scale: list[float]
+    coef: list[float]
+    intercept: float
+
+    def probability(self, x: list[float]) -> float:
+        return _logistic([x[k] for k in _ANSWERABLE_COLUMNS], self.mean, self.scale, self.coef, self.intercept)
 
 
 @dataclass
 class Abstainer:
-    """A logistic model of whether the chosen answer is right, from the question's view of its
-    candidates; below `threshold` the reader says it does not know."""
+    """The chance that the chosen answer is right: a logistic model of it being right when the
+    passages hold an answer (from ABSTAIN_FEATURES), times the chance that they hold one
+    (`answerable`, when fitted); below `threshold` the reader says it does not know."""
     mean: list[float]
     scale: list[float]
     coef: list[float]
     intercept: float
     threshold: float
+    answerable: Answerable | None = None
 
     def probability(self, x: list[float]) -> float:
-        z = self.intercept + sum(w * (v - m) / s for v, m, s, w in zip(x, self.mean, self.scale, self.coef))
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        p = _logistic(x, self.mean, self.scale, self.coef, self.intercept)
+        return p * self.answerable.probability(x) if self.answerable else p
 
 
 def candidate_rows(frame: Frame, views: list[SentenceView], top: int = TOP_SENTENCES) -> tuple[list[Span], list[list[float]]]:
@@ -104,14 +129,23 @@ class SpanRanker:
             raise ConfigError(f"the reader model {path} was fitted for other features (format {data.get('format')})",
                               hint="refit it with `python benchmarks/fit_reader.py --write`")
         a = data["abstain"]
+        b = a.get("answerable")
+        if b and b.get("features") != ANSWERABLE_FEATURES:
+            raise ConfigError(f"the reader model {path} was fitted for other answerability features",
+                              hint="refit it with `python benchmarks/fit_reader.py --write`")
+        answerable = Answerable(b["mean"], b["scale"], b["coef"], float(b["intercept"])) if b else None
         return cls(data["mean"], data["scale"], data["coef"], int(data["answer_chars"]),
-                   Abstainer(a["mean"], a["scale"], a["coef"], float(a["intercept"]), float(a["threshold"])),
+                   Abstainer(a["mean"], a["scale"], a["coef"], float(a["intercept"]), float(a["threshold"]), answerable),
                    trees="\n".join(data.get("trees", [])))
 
     def to_json(self, **extra) -> str:
         a = self.abstainer
         abstain = {"features": ABSTAIN_FEATURES, "mean": a.mean, "scale": a.scale, "coef": a.coef,
                    "intercept": a.intercept, "threshold": a.threshold} if a else {}
+        if a and a.answerable:
+            b = a.answerable
+            abstain["answerable"] = {"features": ANSWERABLE_FEATURES, "mean": b.mean, "scale": b.scale,
+                                     "coef": b.coef, "intercept": b.intercept}
         return json.dumps({"format": MODEL_FORMAT, "features": FEATURE_NAMES, "mean": self.mean, "scale": self.scale,
                            "coef": self.coef, "answer_chars": self.answer_chars, "abstain": abstain, **extra,
                            "trees": self.trees.splitlines()},

@@ -186,3 +186,21 @@ def test_broken_marks_finds_spans_cut_through_a_quotation_or_on_a_loose_mark():
     assert cut, "a candidate that opens a quote and stops inside it"
     q = frame(analyze("紫藤又名什么？"))
     assert all(F.broken_marks(F.SpanContext(q, s, 1.0)) == 1.0 for s in cut)
+
+
+def test_pos_group_folds_jieba_flags_into_coarse_groups():
+    assert F.pos_group("nr") == "name" and F.pos_group("ns") == "name"
+    assert F.pos_group("vn") == "noun" and F.pos_group("vd") == "verb" and F.pos_group("v") == "verb"
+    assert F.pos_group("uj") == "particle" and F.pos_group("x") == "punct"
+    assert F.pos_group("zz-unknown") == "other"
+
+
+def test_edge_groups_read_the_words_at_and_around_the_span():
+    c = _ctx("青禾市的市花是什么？", "青禾市的市花是紫藤。", "紫藤")
+    groups = F.edge_groups(c)
+    assert groups["before"] == "verb"          # 是
+    assert groups["after"] == "punct"          # 。
+    at_start = _ctx("青禾市的市花是什么？", "青禾市的市花是紫藤。", "青禾市")
+    assert F.edge_groups(at_start)["before"] == "punct"   # the sentence's edge
+    vector = F.edge_vector(c)
+    assert sum(vector) == 4 and len(vector) == len(F.EDGES) * len(F.POS_GROUPS)

@@ -33,6 +33,7 @@ def alternatives(terms) -> set[str]:
     ("青禾市质量奖何时颁发?", "date"),
     ("青禾市质量奖是哪一年设立的?", "date"),
     ("哪些企业获得了青禾市质量奖?", "list"),
+    ("哪几家企业获得了青禾市质量奖?", "list"),      # which ones, not how many
     ("谁担任青禾市评审委员会主任?", "person"),
     ("青禾展馆面积有多少平方米?", "number"),
     ("青禾市的评选标准是什么?", "other"),

@@ -82,6 +82,7 @@ class _Named:
 @pytest.mark.parametrize("question, texts, expected", [
     ("槐山书院曾培养多少名进士？", [PASSAGE], "rules"),                  # a count: typed rules
     ("槐山书院是谁创办的？", [PASSAGE], "spans"),                        # who: the fitted ranker
+    ("槐山书院培养了哪些进士？", [PASSAGE], "spans"),                    # which ones: the ranker's lists
     ("Who founded the Huaishan Academy?", [PASSAGE], "rules"),          # English: not fitted for it
     ("槐山书院是谁创办的？", [PASSAGE, "Lin Zhiyuan founded the academy."], "rules"),   # across languages
 ])
