@@ -6,12 +6,12 @@ what they give on dev and (to check they generalise) on val.
 
 Each question is retrieved once through the real assistant (the stores of eval_open.py in
 benchmarks/out/open are reused) and cached; candidates and features are then built from the
-retrieved passages exactly as the reader builds them. The model is a conditional logit: for
-each dev question, a softmax over its candidates (those that hold the expected answer and a
-seeded sample of the others), fitted to put the probability on the ones that hold it. Then,
-on dev: the answer width (how far an answer may widen to hold more of the probability), and a
-logistic model of "the answer is right" with the threshold that maximises concise accuracy,
-abstentions included.
+retrieved passages exactly as the reader builds them. The scorer is LightGBM lambdarank trees
+(or, with --scorer linear, a conditional logit), fitted per dev question to rank the candidates
+that hold the expected answer above a seeded sample of the others. Then, on dev: the answer
+width (how far an answer may widen to hold more of the probability), and two logistic models,
+P(the question has an answer in the pool) and P(the answer is right | it has one), whose
+product is thresholded where concise accuracy, abstentions included, is highest.
 """
 
 from __future__ import annotations
@@ -66,19 +66,24 @@ def golds(item: dict) -> list[str]:
     return [normalize(str(a)) for group in item.get("answers", []) for a in group if str(a).strip()]
 
 
-def is_positive(span_norm: str, gold: list[str]) -> bool:
-    """The span is the expected answer, give or take a little: it holds it and is not much
-    longer, or it is most of it."""
+def relevance(span_norm: str, gold: list[str]) -> int:
+    """How well the span answers: 3 it is the expected answer, 2 it holds it and is not much
+    longer, 1 it is most of it (a cut answer, wrong as it stands), 0 none of these."""
     s = " ".join(span_norm.split())
+    best = 0
     for g in gold:
-        if s == g or (g in s and len(s) <= 1.5 * len(g) + 1) or (s in g and len(s) >= 0.7 * len(g)):
-            return True
-    return False
+        if s == g:
+            return 3
+        if g in s and len(s) <= 1.5 * len(g) + 1:
+            best = max(best, 2)
+        elif s in g and len(s) >= 0.7 * len(g):
+            best = max(best, 1)
+    return best
 
 
 def _question_rows(row):
-    """(item, q, hits, features as a float32 matrix, spans, positives as a bool array, every
-    sentence view best first), the candidates built as the reader builds them."""
+    """(item, q, hits, features as a float32 matrix, spans, `relevance` of each span as an int
+    array, every sentence view best first), the candidates built as the reader builds them."""
     from rag.frame import frame
     from rag.ranker import candidate_rows
     from rag.spans import sentence_views
@@ -88,13 +93,14 @@ def _question_rows(row):
     views = sentence_views(q, hits)
     spans, rows = candidate_rows(frame(q), views)
     X = np.asarray(rows, dtype=np.float32).reshape(len(spans), -1)
-    positive = np.asarray([bool(gold) and is_positive(span.norm, gold) for span in spans], dtype=bool)
-    return item, q, hits, X, spans, positive, views
+    grade = np.asarray([relevance(span.norm, gold) if gold else 0 for span in spans], dtype=np.int8)
+    return item, q, hits, X, spans, grade, views
 
 
-def build(rows, rng: random.Random | None, workers: int = 2):
+def build(rows, rng: random.Random | None, workers: int = 2, graded: bool = False):
     """Per question: `_question_rows`; with rng, the sampled training rows (X, y, and the
-    question each row belongs to)."""
+    question each row belongs to). y is the span's `relevance` when `graded`, else 1 for any
+    relevance above 0."""
     import multiprocessing
 
     if workers > 1:
@@ -103,7 +109,8 @@ def build(rows, rng: random.Random | None, workers: int = 2):
     else:
         per_question = [_question_rows(r) for r in rows]
     X, y, group = [], [], []
-    for index, (item, q, hits, Xq, spans, positive, _) in enumerate(per_question):
+    for index, (item, q, hits, Xq, spans, grade, _) in enumerate(per_question):
+        positive = grade > 0
         if rng is None or not golds(item) or not positive.any():
             continue
         pos = np.flatnonzero(positive).tolist()
@@ -112,7 +119,7 @@ def build(rows, rng: random.Random | None, workers: int = 2):
         rows = pos + neg
         rng.shuffle(rows)    # a ranker's ties must not favour the rows that come first
         X.append(Xq[rows])
-        y.extend(int(positive[k]) for k in rows)
+        y.extend(int(grade[k]) if graded else int(positive[k]) for k in rows)
         group.extend([index] * len(rows))
     return per_question, X, y, group
 
@@ -146,7 +153,7 @@ def fit_listwise(X, y, group, l2: float):
 TREE_PARAMS = dict(objective="lambdarank", num_leaves=31, min_data_in_leaf=100, learning_rate=0.05,
                    feature_fraction=0.8, bagging_fraction=0.8, bagging_freq=1, lambda_l2=1.0,
                    lambdarank_truncation_level=20, metric="ndcg", eval_at=[1, 3], verbose=-1, num_threads=2,
-                   seed=13, deterministic=True)
+                   seed=13, deterministic=True, force_row_wise=True)
 
 
 def fit_trees(X, y, group, rounds: int = 2000, hold_every: int = 5) -> tuple[str, int]:
@@ -174,13 +181,8 @@ def choices(ranker, per_question, answer_chars: int):
 
     out = []
     for item, q, hits, Xq, spans, _, views in per_question:
-        if not spans:
-            out.append((item, q, hits, None))
-            continue
-        values = ranker.scores(Xq)
-        order = np.argsort(-values, kind="stable")
-        scored = [(float(values[k]), spans[k]) for k in order]
-        out.append((item, q, hits, ranker.choose(scored, views, frame(q), answer_chars=answer_chars)))
+        scored = ranker.ranked(spans, Xq) if spans and (q.keywords or q.translated) else []
+        out.append((item, q, hits, ranker.choose(scored, views, frame(q), answer_chars=answer_chars) if scored else None))
     return out
 
 
@@ -234,7 +236,7 @@ def figures(results, threshold: float) -> dict:
 
 def oracle(per_question) -> float:
     answerable = [row[5] for row in per_question if not row[0].get("unanswerable")]
-    return round(sum(bool(p.any()) for p in answerable) / max(len(answerable), 1), 4)
+    return round(sum(bool((p >= 2).any()) for p in answerable) / max(len(answerable), 1), 4)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -248,8 +250,14 @@ def main(argv: list[str] | None = None) -> int:
                              "(--no-factored: one model of P(right))")
     parser.add_argument("--scorer", choices=["trees", "linear"], default="trees",
                         help="boosted trees (LightGBM lambdarank) or the linear conditional logit")
+    parser.add_argument("--graded", action=argparse.BooleanOptionalAction, default=False,
+                        help="rank by graded relevance: the expected answer, above a span holding it, above "
+                             "one cut inside it (--no-graded: all three alike)")
     parser.add_argument("--write", action="store_true", help="save the model to rag/reader_model.json")
     parser.add_argument("--model-out", type=Path, help="save the model here instead (a trial that leaves the shipped one)")
+    parser.add_argument("--dump-choices", type=Path,
+                        help="save each question's abstention features and outcome (a pickle) to try other "
+                             "abstention models on")
     parser.add_argument("--abstain-only", action="store_true",
                         help="keep the span ranker and answer width of rag/reader_model.json; refit only the abstention model")
     args = parser.parse_args(argv)
@@ -265,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.sets:
         for split in ("dev", "val"):
             rows = retrieved(name, split, args.devsets, args.work, args.refresh)[:args.limit]
-            per_question, Xs, ys, gs = build(rows, rng if split == "dev" else None)
+            per_question, Xs, ys, gs = build(rows, rng if split == "dev" else None, graded=args.graded)
             data[(name, split)] = per_question
             offset = (max(group) + 1) if group else 0
             X += Xs
@@ -295,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             coef = fit_listwise((X - mean) / scale, y, np.asarray(group), args.l2)
             ranker = SpanRanker(mean.tolist(), scale.tolist(), coef.tolist())
-        print(f"fitted on {len(y)} rows ({int(y.sum())} positive) in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+        print(f"fitted on {len(y)} rows ({int((y > 0).sum())} positive) in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
         widths = {w: figures(outcomes(choices(ranker, dev, w), tight=True), float("-inf"))["concise_accuracy"]
                   for w in WIDTHS}
         ranker.answer_chars = max(WIDTHS, key=lambda w: (widths[w], -w))
@@ -309,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     dev_out = outcomes(dev_choices)
     answered = [(c, r) for r, (*_, c) in zip(dev_out, dev_choices) if c is not None]
     A = np.asarray([c.features for c, _ in answered])
-    holds = np.asarray([not r[4] for _, r in answered])           # the question has an answer in the pool
+    holds = np.asarray([not r[4] for _, r in answered])           # the question is not marked unanswerable
     right = np.asarray([r[2] for _, r in answered])                # the answer is concise and right
     a_mean, a_scale = A.mean(axis=0), A.std(axis=0)
     a_scale[a_scale == 0] = 1.0
@@ -332,13 +340,15 @@ def main(argv: list[str] | None = None) -> int:
     ranker.abstainer = abstainer
     threshold = abstainer.threshold
 
-    report = {}
+    report, dumped = {}, {}
     print("| set | split | questions | accuracy | concise | cited | unanswerable abstained | answerable abstained |")
     print("| --- " * 8 + "|")
     for name in args.sets:
         for split in ("dev", "val"):
-            fig = figures(outcomes(choices(ranker, data[(name, split)], ranker.answer_chars), abstainer), threshold)
+            chosen = choices(ranker, data[(name, split)], ranker.answer_chars)
+            fig = figures(outcomes(chosen, abstainer), threshold)
             report[f"{name}/{split}"] = fig
+            dumped[f"{name}/{split}"] = [(c.features if c else None, o) for (*_, c), o in zip(chosen, outcomes(chosen))]
             print(f"| {name} | {split} | {fig['questions']} | {fig['accuracy']:.3f} | {fig['concise_accuracy']:.3f} | "
                   f"{fig['cited']:.3f} | {fig['unanswerable_abstained']:.3f} | {fig['answerable_abstained']:.3f} |")
             print(f"  concise by kind: {fig['concise_by_kind']}")
@@ -356,9 +366,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         weights = sorted(zip(FEATURE_NAMES, ranker.coef), key=lambda p: -abs(p[1]))[:15]
         print("largest weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in weights))
+    if args.dump_choices:
+        args.dump_choices.write_bytes(pickle.dumps(dumped))
     if args.write or args.model_out:
         (args.model_out or MODEL_FILE).write_text(ranker.to_json(fitted_on=[f"{n}/dev.jsonl" for n in args.sets], scorer=args.scorer,
-                                             l2=args.l2, figures=report) + "\n", encoding="utf-8")
+                                             graded=args.graded, l2=args.l2, figures=report) + "\n", encoding="utf-8")
         print(f"wrote {args.model_out or MODEL_FILE}", file=sys.stderr)
     return 0
 

@@ -230,21 +230,26 @@ def right_echo(c: SpanContext) -> float:
 
 
 def _grams(text: str) -> set[str]:
-    return {text[k:k + 2] for k in range(len(text) - 1) if not any(ch.isspace() for ch in text[k:k + 2])}
+    return {text[k:k + 2] for k in range(len(text) - 1)}
+
+
+def _squeezed(text: str) -> str:
+    """The text without spaces (the question's sides are read without them)."""
+    return "".join(text.split())
 
 
 def left_window_echo(c: SpanContext) -> float:
     """Share of the character pairs of the question's last 8 characters before its question
-    word found within 16 characters before the span (an echo with a word or two between)."""
+    word found within 16 characters (spaces aside) before the span (an echo with a word or two between)."""
     grams = _grams(c.frame.before[-_ECHO:])
-    side = c.view.norm[max(0, c.span.start - 2 * _ECHO):c.span.start]
+    side = _squeezed(c.view.norm[max(0, c.span.start - 4 * _ECHO):c.span.start])[-2 * _ECHO:]
     return sum(1 for g in grams if g in side) / len(grams) if grams else 0.0
 
 
 def right_window_echo(c: SpanContext) -> float:
     """The same for the 8 characters after the question word and the 16 after the span."""
     grams = _grams(c.frame.after[:_ECHO])
-    side = c.view.norm[c.span.end:c.span.end + 2 * _ECHO]
+    side = _squeezed(c.view.norm[c.span.end:c.span.end + 4 * _ECHO])[:2 * _ECHO]
     return sum(1 for g in grams if g in side) / len(grams) if grams else 0.0
 
 
@@ -336,7 +341,8 @@ def latin_share(c: SpanContext) -> float:
 
 
 _PAIRS = {"《": "》", "“": "”", "「": "」", "『": "』", "(": ")", "（": "）", "[": "]", "【": "】"}
-_LOOSE = set("'\"‘’“”:：、-—/")
+_LOOSE = set("'\"‘’“”:：、—")
+_QUOTE = re.compile(r"(?<![A-Za-z])'|'(?![A-Za-z])")    # not an apostrophe inside a word (Xi'an)
 
 
 def broken_marks(c: SpanContext) -> float:
@@ -348,7 +354,7 @@ def broken_marks(c: SpanContext) -> float:
     for a, b in _PAIRS.items():
         if text.count(a) != text.count(b):
             return 1.0
-    if text.count('"') % 2 or text.count("'") % 2:
+    if text.count('"') % 2 or len(_QUOTE.findall(text)) % 2:
         return 1.0
     return float(text[0] in _LOOSE and text[0] not in "“‘" or text[-1] in _LOOSE and text[-1] not in "”’")
 

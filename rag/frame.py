@@ -28,7 +28,7 @@ __all__ = ["Frame", "frame", "ANSWER_TYPES", "YEAR", "bigram_recall", "sentence_
 
 ANSWER_TYPES = ("count", "amount", "percent", "number", "date", "person", "place", "org", "list", "other")
 
-_ZH_WH = re.compile(r"多少|多[大长高久远重深宽快]|几|哪一?[个位种所家座部本条支年国些里儿处方届次天月]?|什么|啥|谁|何(?:时|地|处|人|种|年)?|"
+_ZH_WH = re.compile(r"多少|(?<![许很最众诸更颇])多[大长高久远重深宽快]|几|哪一?[个位种所家座部本条支年国些里儿处方届次天月]?|什么|啥|谁|何(?:时|地|处|人|种|年)?|"
                     r"怎样|怎么|如何|为什么|为何|是否")
 _EN_WH = re.compile(r"\b(?:how (?:many|much|long|old|far|large|big|high)|what|which|who|whom|whose|when|where|why|how)\b")
 _SKIP = set("的了是为在于被把将与和及之也都就还所")   # particles between the question word and its context

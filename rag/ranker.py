@@ -1,5 +1,6 @@
-"""The span ranker: a scorer of candidates over `rag.features`, fitted on open data, and a
-small logistic model of whether its answer is right, which decides abstention.
+"""The span ranker: a scorer of candidates over `rag.features`, fitted on open data, and two
+small logistic models (do the passages hold an answer; is the answer right when they do) whose
+product decides abstention.
 
 The scorer is either boosted trees (LightGBM, fitted as a per-question ranker) or a linear
 conditional logit. Its trees or weights, the feature scaling, the answer width and the
@@ -178,6 +179,11 @@ class SpanRanker:
         """Every candidate of the best `top` sentences with its score, best first; a candidate
         made only of the question's own words is never an answer."""
         spans, rows = candidate_rows(frame, views, top)
+        return self.ranked(spans, rows)
+
+    def ranked(self, spans: list[Span], rows) -> list[tuple[float, Span]]:
+        """The spans with their scores, best first (ties in their order), without those made
+        only of the question's own words."""
         values = self.scores(rows)
         order = np.argsort(-values, kind="stable")
         return [(float(values[k]), spans[k]) for k in order if not spans[k].only_question_words]
@@ -217,7 +223,7 @@ class SpanRanker:
                     passage_cov, float(rarest), bigram_recall(frame.bigrams, passage), names_found(frame.names, passage),
                     term_coverage(frame.terms, pool)[0], bigram_recall(frame.bigrams, pool), names_found(frame.names, pool),
                     float(min(8, unmatched_run(frame.rest, span.sent.passage))),
-                    float(min(8, unmatched_run(frame.rest, "\n".join({v.passage for v in views}))))]
+                    float(min(8, unmatched_run(frame.rest, "\n".join(dict.fromkeys(v.passage for v in views)))))]
         return Choice(span, scored[best_k][0], features)
 
     def confident(self, choice: Choice, threshold: float | None = None) -> bool:

@@ -52,8 +52,8 @@ class SpanReader:
 
 class RoutedReader:
     """Counts and amounts by the typed rules of `rag.reader`; every other Chinese
-    question on Chinese passages (who, what, when, where, why, other numbers) by the fitted span
-    ranker. The ranker was fitted on Chinese questions over Chinese passages only, so English
+    question on Chinese passages (who, what, when, where, why, which ones, other numbers) by the
+    fitted span ranker. The ranker was fitted on Chinese questions over Chinese passages only, so English
     questions and questions read across languages stay with the rules, as do the figures of
     news articles, which the rules still read better (benchmarks/RESULTS.md has both)."""
 

@@ -169,6 +169,16 @@ def test_echo_both_needs_both_sides():
     assert F.echo_both(_ctx("市议会于哪一年选定了市花？", sentence, "市议会")) == 0.0
 
 
+def test_window_echo_ignores_spaces_in_the_sentence():
+    spaced = _ctx("谁选定了紫藤？", "市议会 于 1998 年 选定 了 紫藤。", "市议会")
+    assert F.right_window_echo(spaced) == 1.0
+
+
+def test_an_apostrophe_inside_a_word_is_not_a_broken_quote():
+    sentence = "The delegation from Xi'an arrived on Monday."
+    assert F.broken_marks(_ctx("Who arrived on Monday?", sentence, "Xi'an")) == 0.0
+
+
 def test_latin_share_counts_latin_letters_among_letters_and_digits():
     sentence = "紫藤（Wisteria sinensis）是青禾市的市花，1998年选定。"
     assert F.latin_share(_ctx("青禾市的市花是什么？", sentence, "Wisteria sinensis")) == 1.0
@@ -203,4 +213,8 @@ def test_edge_groups_read_the_words_at_and_around_the_span():
     at_start = _ctx("青禾市的市花是什么？", "青禾市的市花是紫藤。", "青禾市")
     assert F.edge_groups(at_start)["before"] == "punct"   # the sentence's edge
     vector = F.edge_vector(c)
-    assert sum(vector) == 4 and len(vector) == len(F.EDGES) * len(F.POS_GROUPS)
+    assert len(vector) == len(F.EDGES) * len(F.POS_GROUPS)
+    on = {f"{F.EDGES[k // len(F.POS_GROUPS)]}={F.POS_GROUPS[k % len(F.POS_GROUPS)]}"
+          for k, v in enumerate(vector) if v}
+    assert on == {f"{edge}={group}" for edge, group in groups.items()}
+    assert "before=verb" in on and "after=punct" in on

@@ -55,6 +55,11 @@ def test_how_big_and_how_long_are_question_words():
     assert frame(analyze("这座桥有多长？")).wh == "多长"
 
 
+def test_many_followed_by_an_adjective_is_not_how_big():
+    assert frame(analyze("哪所学校有许多大学生报名？")).wh.startswith("哪")
+    assert frame(analyze("最多快递公司落户在什么地方？")).wh == "什么"
+
+
 def test_unmatched_run_finds_a_name_the_text_never_mentions():
     rest = frame(analyze("槐山书院占地面积多大？")).rest
     assert unmatched_run(rest, "青禾中学占地面积40亩。") == 4          # 槐山书院

@@ -60,3 +60,52 @@ def test_the_model_file_round_trips_its_trees(tmp_path):
     rows = np.random.default_rng(1).random((5, N))
     assert np.allclose(again.scores(rows), ranker.scores(rows))
     assert again.answer_chars == 8 and again.abstainer.threshold == 0.3
+
+
+def _with_answerable():
+    from rag.ranker import ANSWERABLE_FEATURES, Abstainer, Answerable
+
+    k, m = len(ABSTAIN_FEATURES), len(ANSWERABLE_FEATURES)
+    answerable = Answerable([0.0] * m, [1.0] * m, [1.0] + [0.0] * (m - 1), -0.5)
+    return SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, trees=_trees(N),
+                      abstainer=Abstainer([0.0] * k, [1.0] * k, [0.0] * k, 2.0, 0.3, answerable))
+
+
+def test_abstention_multiplies_in_the_chance_that_the_passages_hold_an_answer(tmp_path):
+    from rag.ranker import ANSWERABLE_FEATURES
+
+    ranker = _with_answerable()
+    x = [0.0] * len(ABSTAIN_FEATURES)
+    lone = 1 / (1 + np.exp(-2.0))                       # P(right | answerable) alone
+    covered = list(x)
+    covered[ABSTAIN_FEATURES.index(ANSWERABLE_FEATURES[0])] = 3.0
+    assert ranker.abstainer.probability(x) == pytest.approx(lone / (1 + np.exp(0.5)))
+    assert ranker.abstainer.probability(covered) == pytest.approx(lone / (1 + np.exp(-2.5)))
+    path = tmp_path / "model.json"
+    path.write_text(ranker.to_json())
+    again = SpanRanker.load(path)
+    assert again.abstainer.probability(covered) == pytest.approx(ranker.abstainer.probability(covered))
+
+
+def test_a_model_fitted_for_other_answerability_features_is_refused(tmp_path):
+    data = json.loads(_with_answerable().to_json())
+    data["abstain"]["answerable"]["features"] = ["something_else"]
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ConfigError, match="answerability"):
+        SpanRanker.load(path)
+
+
+def test_ranked_drops_candidates_made_of_the_question_words():
+    from rag.question import analyze
+    from rag.spans import candidate_spans, sentence_views
+    from rag.types import Hit
+
+    q = analyze("青禾市的市花是什么？")
+    views = sentence_views(q, [Hit(chunk_id="d:0", source="d.txt", title="", date=None,
+                                   text="青禾市的市花是紫藤。", score=1.0)])
+    spans = [s for v in views for s in candidate_spans(v)]
+    assert any(s.only_question_words for s in spans) and not all(s.only_question_words for s in spans)
+    ranked = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N).ranked(spans, np.zeros((len(spans), N)))
+    assert ranked and not any(s.only_question_words for _, s in ranked)
+    assert len(ranked) == sum(not s.only_question_words for s in spans)
