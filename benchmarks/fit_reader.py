@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.opensets import add_open_set_arguments  # noqa: E402
 
 NEGATIVES_PER_QUESTION = 300
+FOLDS = 5                             # dev folds for out-of-fold first scores
 WIDTHS = (0, 8, 12, 16, 20, 24, 32)   # answer widths tried on dev (0: the best candidate as it is)
 
 
@@ -156,7 +157,8 @@ TREE_PARAMS = dict(objective="lambdarank", num_leaves=31, min_data_in_leaf=100, 
                    seed=13, deterministic=True, force_row_wise=True)
 
 
-def fit_trees(X, y, group, rounds: int = 2000, hold_every: int = 5) -> tuple[str, int]:
+def fit_trees(X, y, group, rounds: int = 2000, hold_every: int = 5, params: dict | None = None,
+              init=None) -> tuple[str, int]:
     """A LightGBM ranker (lambdarank: per question, candidates that hold the answer above the
     rest). The number of trees is chosen by early stopping on every `hold_every`-th dev
     question held out; the trees are then grown again on all of dev. Returns (model text, trees)."""
@@ -167,20 +169,90 @@ def fit_trees(X, y, group, rounds: int = 2000, hold_every: int = 5) -> tuple[str
     held = np.repeat(np.arange(len(sizes)) % hold_every == 0, sizes)
     fit_sizes = [n for k, n in enumerate(sizes) if k % hold_every]
     held_sizes = [n for k, n in enumerate(sizes) if k % hold_every == 0]
-    probe = lgb.train(TREE_PARAMS, lgb.Dataset(X[~held], y[~held], group=fit_sizes), rounds,
-                      valid_sets=[lgb.Dataset(X[held], y[held], group=held_sizes)],
+    params = {**TREE_PARAMS, **(params or {})}
+    part = (lambda mask: None) if init is None else (lambda mask: init[mask])
+    probe = lgb.train(params, lgb.Dataset(X[~held], y[~held], group=fit_sizes, init_score=part(~held)), rounds,
+                      valid_sets=[lgb.Dataset(X[held], y[held], group=held_sizes, init_score=part(held))],
                       callbacks=[lgb.early_stopping(50, verbose=False)])
     best = max(1, probe.best_iteration)
-    booster = lgb.train(TREE_PARAMS, lgb.Dataset(X, y, group=sizes.tolist()), best)
+    booster = lgb.train(params, lgb.Dataset(X, y, group=sizes.tolist(), init_score=init), best)
     return booster.model_to_string(), best
 
 
-def choices(ranker, per_question, answer_chars: int):
-    """Per question: (item, q, hits, Choice or None), the answer the reader would give."""
+def fold_models(X, y, group, rounds: int, params: dict, folds: int = FOLDS) -> list[str]:
+    """First scorers of `rounds` trees, the f-th fitted without the dev questions whose index
+    (`group`, each training row's index in `dev`) is f modulo `folds`: what they say of those
+    questions is what the shipped scorer says of questions it has not seen."""
+    import lightgbm as lgb
+
+    params = {**TREE_PARAMS, **params}
+    fold = group % folds
+    out = []
+    for f in range(folds):
+        out.append(lgb.train(params, lgb.Dataset(X[fold != f], y[fold != f], group=_run_sizes(group[fold != f])),
+                             rounds).model_to_string())
+        print(f"  fold {f + 1} of {folds} fitted", file=sys.stderr)
+    return out
+
+
+def fit_second_look(firsts: list[str], dev, params: dict) -> tuple[str, int]:
+    """Trees over a candidate's features and `rag.rerank.context_rows` that add to its first
+    score, fitted on the first scorer's best RERANK_TOP candidates of each dev question, as
+    scored by the fold model that did not see it (`fold_models`): the second trees learn how far
+    a first score can be trusted on questions it has not seen. Returns (model text, trees)."""
+    import lightgbm as lgb
+
+    from rag.rerank import RERANK_TOP, context_rows
+
+    X2, y2, g2, init = [], [], [], []
+    for f, model in enumerate(firsts):
+        first = lgb.Booster(model_str=model)
+        for index in range(f, len(dev), len(firsts)):
+            item, _, _, Xq, spans, grade, _ = dev[index]
+            if not golds(item) or not len(spans):
+                continue
+            values = first.predict(Xq, num_threads=2)
+            kept = [k for k in np.argsort(-values, kind="stable") if not spans[k].only_question_words]
+            top = kept[:RERANK_TOP]
+            if not (grade[top] > 0).any():
+                continue          # nothing to rank above the rest
+            context = context_rows(values[kept], [spans[k] for k in kept], RERANK_TOP)
+            X2.append(np.hstack([Xq[top], np.asarray(context, dtype=np.float32)]))
+            y2.extend(int(grade[k] > 0) for k in top)
+            init.extend(values[top])
+            g2.extend([index] * len(top))
+    # the second trees add to the first score: they learn where it is wrong, from where it starts
+    return fit_trees(np.concatenate(X2).astype(np.float64), np.asarray(y2), np.asarray(g2), params=params,
+                     init=np.asarray(init, dtype=np.float64))
+
+
+def _run_sizes(group) -> list[int]:
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    return np.diff(np.r_[starts, len(group)]).tolist()
+
+
+def _tree_param(text: str) -> tuple[str, object]:
+    """"num_leaves=15" -> ("num_leaves", 15); a value that is not a number stays text."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise SystemExit(f"--tree-param {text!r}: write it as KEY=VALUE, e.g. num_leaves=15")
+    for kind in (int, float):
+        try:
+            return key, kind(value)
+        except ValueError:
+            pass
+    return key, value
+
+
+def choices(ranker, per_question, answer_chars: int, start: int = 0):
+    """Per question: (item, q, hits, Choice or None), the answer the reader would give. `ranker`
+    may be a list of fold rankers: question k (`start` + its index) is read by the (k mod n)-th."""
     from rag.frame import frame
 
+    rankers = ranker if isinstance(ranker, list) else [ranker]
     out = []
-    for item, q, hits, Xq, spans, _, views in per_question:
+    for k, (item, q, hits, Xq, spans, _, views) in enumerate(per_question, start):
+        ranker = rankers[k % len(rankers)]
         scored = ranker.ranked(spans, Xq) if spans and (q.keywords or q.translated) else []
         out.append((item, q, hits, ranker.choose(scored, views, frame(q), answer_chars=answer_chars) if scored else None))
     return out
@@ -253,6 +325,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--graded", action=argparse.BooleanOptionalAction, default=False,
                         help="rank by graded relevance: the expected answer, above a span holding it, above "
                              "one cut inside it (--no-graded: all three alike)")
+    parser.add_argument("--tree-param", action="append", default=[], metavar="KEY=VALUE",
+                        help="override one of TREE_PARAMS (e.g. num_leaves=15); repeatable")
+    parser.add_argument("--second-look", action=argparse.BooleanOptionalAction, default=False,
+                        help="also fit trees that rank the first scorer's best candidates again, reading how it "
+                             "scored the spans inside, around and repeating each (rag.rerank)")
+    parser.add_argument("--out-of-fold", action=argparse.BooleanOptionalAction, default=False,
+                        help="fit the answer width and the abstention models on dev answers chosen by fold models "
+                             "that did not see the question (as val and users' questions are), and report dev so")
+    parser.add_argument("--min-abstained", type=float, default=0.0, metavar="SHARE",
+                        help="the abstention threshold with the best dev concise accuracy among those that abstain "
+                             "on at least SHARE of dev's unanswerable questions (default 0: the best overall)")
     parser.add_argument("--write", action="store_true", help="save the model to rag/reader_model.json")
     parser.add_argument("--model-out", type=Path, help="save the model here instead (a trial that leaves the shipped one)")
     parser.add_argument("--dump-choices", type=Path,
@@ -269,27 +352,31 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     rng = random.Random(13)
     data = {}
-    X, y, group = [], [], []
+    X, y, group = [], [], []     # group: the question's index in `dev` below
+    offset, dev_start = 0, {}
     for name in args.sets:
         for split in ("dev", "val"):
             rows = retrieved(name, split, args.devsets, args.work, args.refresh)[:args.limit]
             per_question, Xs, ys, gs = build(rows, rng if split == "dev" else None, graded=args.graded)
             data[(name, split)] = per_question
-            offset = (max(group) + 1) if group else 0
             X += Xs
             y += ys
             group += [g + offset for g in gs]
+            dev_start.setdefault(name, offset)
+            offset += len(per_question) if split == "dev" else 0
             print(f"{name} {split}: {len(rows)} questions, candidates holding the answer for "
                   f"{oracle(per_question):.3f} of the answerable ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     dev = [pq for name in args.sets for pq in data[(name, "dev")]]
+    judge = None      # who chooses dev's answers for the width and abstention fits: fold rankers or the ranker
     if args.abstain_only:
         kept = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
         if kept.get("features") != FEATURE_NAMES:
             parser.error(f"{MODEL_FILE} was fitted for other span features: refit it whole")
         ranker = SpanRanker(kept["mean"], kept["scale"], kept["coef"], int(kept["answer_chars"]),
-                            trees="\n".join(kept.get("trees", [])))
+                            trees="\n".join(kept.get("trees", [])), rerank="\n".join(kept.get("rerank", [])))
         args.l2 = kept.get("l2", args.l2)
         args.scorer = "trees" if kept.get("trees") else "linear"
+        judge = ranker
     else:
         X = np.concatenate(X).astype(np.float64)
         y = np.asarray(y)
@@ -297,14 +384,26 @@ def main(argv: list[str] | None = None) -> int:
         scale = X.std(axis=0)
         scale[scale == 0] = 1.0
         if args.scorer == "trees":
-            trees, rounds = fit_trees(X, y, np.asarray(group))
-            ranker = SpanRanker(mean.tolist(), scale.tolist(), [0.0] * X.shape[1], trees=trees)
+            params = dict(_tree_param(t) for t in args.tree_param)
+            trees, rounds = fit_trees(X, y, np.asarray(group), params=params)
             print(f"{rounds} trees", file=sys.stderr)
+            second = ""
+            if args.second_look or args.out_of_fold:
+                firsts = fold_models(X, y, np.asarray(group), rounds, params)
+                if args.second_look:
+                    second, second_rounds = fit_second_look(firsts, dev, params)
+                    print(f"second look: {second_rounds} trees ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+                if args.out_of_fold:
+                    judge = [SpanRanker(mean.tolist(), scale.tolist(), [0.0] * X.shape[1], trees=m, rerank=second)
+                             for m in firsts]
+            ranker = SpanRanker(mean.tolist(), scale.tolist(), [0.0] * X.shape[1], trees=trees, rerank=second)
+            judge = judge or ranker
         else:
             coef = fit_listwise((X - mean) / scale, y, np.asarray(group), args.l2)
             ranker = SpanRanker(mean.tolist(), scale.tolist(), coef.tolist())
+            judge = ranker
         print(f"fitted on {len(y)} rows ({int((y > 0).sum())} positive) in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-        widths = {w: figures(outcomes(choices(ranker, dev, w), tight=True), float("-inf"))["concise_accuracy"]
+        widths = {w: figures(outcomes(choices(judge, dev, w), tight=True), float("-inf"))["concise_accuracy"]
                   for w in WIDTHS}
         ranker.answer_chars = max(WIDTHS, key=lambda w: (widths[w], -w))
         print("answer width on dev (concise within 3x the expected span, never abstaining): "
@@ -313,7 +412,10 @@ def main(argv: list[str] | None = None) -> int:
     # abstention: a logistic model of "the chosen answer is right", its threshold chosen on dev
     from sklearn.linear_model import LogisticRegression
 
-    dev_choices = choices(ranker, dev, ranker.answer_chars)
+    if isinstance(judge, list):
+        for r in judge:
+            r.answer_chars = ranker.answer_chars
+    dev_choices = choices(judge, dev, ranker.answer_chars)
     dev_out = outcomes(dev_choices)
     answered = [(c, r) for r, (*_, c) in zip(dev_out, dev_choices) if c is not None]
     A = np.asarray([c.features for c, _ in answered])
@@ -336,7 +438,14 @@ def main(argv: list[str] | None = None) -> int:
                           answerable)
     dev_conf = outcomes(dev_choices, abstainer)
     grid = [k / 200 for k in range(0, 200)]
-    abstainer.threshold = max(grid, key=lambda t: figures(dev_conf, t)["concise_accuracy"])
+    best = max(grid, key=lambda t: figures(dev_conf, t)["concise_accuracy"])
+    allowed = [t for t in grid if figures(dev_conf, t)["unanswerable_abstained"] >= args.min_abstained] or [best]
+    abstainer.threshold = max(allowed, key=lambda t: figures(dev_conf, t)["concise_accuracy"])
+    if abstainer.threshold != best:
+        print(f"threshold {abstainer.threshold:.3f} abstains on {args.min_abstained} of dev's unanswerable questions: "
+              f"dev concise {figures(dev_conf, abstainer.threshold)['concise_accuracy']:.3f}, against "
+              f"{figures(dev_conf, best)['concise_accuracy']:.3f} at {best:.3f} (unanswerable abstained "
+              f"{figures(dev_conf, best)['unanswerable_abstained']:.3f})", file=sys.stderr)
     ranker.abstainer = abstainer
     threshold = abstainer.threshold
 
@@ -345,7 +454,8 @@ def main(argv: list[str] | None = None) -> int:
     print("| --- " * 8 + "|")
     for name in args.sets:
         for split in ("dev", "val"):
-            chosen = choices(ranker, data[(name, split)], ranker.answer_chars)
+            chosen = choices(judge if split == "dev" else ranker, data[(name, split)], ranker.answer_chars,
+                             start=dev_start[name])
             fig = figures(outcomes(chosen, abstainer), threshold)
             report[f"{name}/{split}"] = fig
             dumped[f"{name}/{split}"] = [(c.features if c else None, o) for (*_, c), o in zip(chosen, outcomes(chosen))]
@@ -370,7 +480,9 @@ def main(argv: list[str] | None = None) -> int:
         args.dump_choices.write_bytes(pickle.dumps(dumped))
     if args.write or args.model_out:
         (args.model_out or MODEL_FILE).write_text(ranker.to_json(fitted_on=[f"{n}/dev.jsonl" for n in args.sets], scorer=args.scorer,
-                                             graded=args.graded, l2=args.l2, figures=report) + "\n", encoding="utf-8")
+                                             graded=args.graded, second_look=bool(ranker.rerank), out_of_fold=args.out_of_fold,
+                                             min_abstained=args.min_abstained, tree_params=dict(_tree_param(t) for t in args.tree_param),
+                                             l2=args.l2, figures=report) + "\n", encoding="utf-8")
         print(f"wrote {args.model_out or MODEL_FILE}", file=sys.stderr)
     return 0
 

@@ -27,6 +27,7 @@ import numpy as np
 from common.errors import ConfigError
 from rag.features import FEATURE_NAMES, SpanContext, feature_vector
 from rag.frame import Frame, bigram_recall, names_found, sentence_bigram_recall, term_coverage, unmatched_run
+from rag.rerank import CONTEXT_FEATURES, RERANK_TOP, context_rows
 from rag.spans import SentenceView, Span, candidate_spans
 
 __all__ = ["SpanRanker", "Abstainer", "Answerable", "ANSWERABLE_FEATURES", "Choice", "MODEL_FILE", "MODEL_FORMAT", "TOP_SENTENCES", "ABSTAIN_FEATURES",
@@ -117,6 +118,7 @@ class SpanRanker:
     answer_chars: int = 0                 # an answer may widen to hold more of the probability, up to this
     abstainer: Abstainer | None = None
     trees: str = ""                       # a LightGBM model as text; empty: the linear weights score
+    rerank: str = ""                      # LightGBM trees that score the first RERANK_TOP again (`rag.rerank`)
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "SpanRanker":
@@ -134,10 +136,13 @@ class SpanRanker:
         if b and b.get("features") != ANSWERABLE_FEATURES:
             raise ConfigError(f"the reader model {path} was fitted for other answerability features",
                               hint="refit it with `python benchmarks/fit_reader.py --write`")
+        if data.get("rerank") and data.get("rerank_features") != CONTEXT_FEATURES:
+            raise ConfigError(f"the reader model {path} was fitted for other second-look features",
+                              hint="refit it with `python benchmarks/fit_reader.py --write`")
         answerable = Answerable(b["mean"], b["scale"], b["coef"], float(b["intercept"])) if b else None
         return cls(data["mean"], data["scale"], data["coef"], int(data["answer_chars"]),
                    Abstainer(a["mean"], a["scale"], a["coef"], float(a["intercept"]), float(a["threshold"]), answerable),
-                   trees="\n".join(data.get("trees", [])))
+                   trees="\n".join(data.get("trees", [])), rerank="\n".join(data.get("rerank", [])))
 
     def to_json(self, **extra) -> str:
         a = self.abstainer
@@ -147,13 +152,22 @@ class SpanRanker:
             b = a.answerable
             abstain["answerable"] = {"features": ANSWERABLE_FEATURES, "mean": b.mean, "scale": b.scale,
                                      "coef": b.coef, "intercept": b.intercept}
+        second = {"rerank_features": CONTEXT_FEATURES, "rerank": self.rerank.splitlines()} if self.rerank else {}
         return json.dumps({"format": MODEL_FORMAT, "features": FEATURE_NAMES, "mean": self.mean, "scale": self.scale,
                            "coef": self.coef, "answer_chars": self.answer_chars, "abstain": abstain, **extra,
-                           "trees": self.trees.splitlines()},
+                           "trees": self.trees.splitlines(), **second},
                           ensure_ascii=False, indent=1)
 
     def __post_init__(self):
-        self._booster = None
+        self._booster = self._second = None
+        if self.rerank:
+            import lightgbm
+
+            self._second = lightgbm.Booster(model_str=self.rerank)
+            if self._second.num_feature() != len(FEATURE_NAMES) + len(CONTEXT_FEATURES):
+                raise ConfigError(f"the reader model's second-look trees read {self._second.num_feature()} features, "
+                                  f"not {len(FEATURE_NAMES) + len(CONTEXT_FEATURES)}",
+                                  hint="refit it with `python benchmarks/fit_reader.py --write`")
         if self.trees:
             import lightgbm
 
@@ -183,10 +197,25 @@ class SpanRanker:
 
     def ranked(self, spans: list[Span], rows) -> list[tuple[float, Span]]:
         """The spans with their scores, best first (ties in their order), without those made
-        only of the question's own words."""
+        only of the question's own words. With second-look trees, the first RERANK_TOP are
+        scored again among each other (`rag.rerank`) and the rest follow, below them."""
         values = self.scores(rows)
         order = np.argsort(-values, kind="stable")
-        return [(float(values[k]), spans[k]) for k in order if not spans[k].only_question_words]
+        kept = [k for k in order if not spans[k].only_question_words]
+        if self._second is None or not kept:
+            return [(float(values[k]), spans[k]) for k in kept]
+        return self.second_look(values[kept], [spans[k] for k in kept], np.asarray(rows, dtype=np.float64)[kept])
+
+    def second_look(self, values: np.ndarray, spans: list[Span], x: np.ndarray) -> list[tuple[float, Span]]:
+        """Spans ranked by their first `values` (best first), their feature rows `x`: the first
+        RERANK_TOP ranked again by the second-look trees; the others keep their order, below."""
+        top = min(RERANK_TOP, len(spans))
+        second = values[:top] + self._second.predict(np.hstack([x[:top], np.asarray(context_rows(values, spans, top))]),
+                                                     num_threads=1)
+        order = np.argsort(-second, kind="stable")
+        floor = float(second.min()) - 10.0
+        return [(float(second[k]), spans[k]) for k in order] + \
+            [(floor + float(values[k] - values[top]), spans[k]) for k in range(top, len(spans))]
 
     def choose(self, scored: list[tuple[float, Span]], views: list[SentenceView], frame: Frame,
                answer_chars: int | None = None, widen_from: int = 30) -> Choice | None:

@@ -16,3 +16,49 @@ def test_relevance_takes_the_best_of_several_expected_answers():
     assert relevance("1998年", ["1998年春", "1998年"]) == 3
     assert relevance("1998年春", ["1998年春天"]) == 1
     assert relevance("1998年春", ["1998年春天", "1998"]) == 2
+
+
+def test_tree_params_read_numbers_and_refuse_a_missing_value():
+    import pytest
+
+    from benchmarks.fit_reader import _tree_param
+
+    assert _tree_param("num_leaves=15") == ("num_leaves", 15)
+    assert _tree_param("feature_fraction=0.5") == ("feature_fraction", 0.5)
+    assert _tree_param("boosting=dart") == ("boosting", "dart")
+    with pytest.raises(SystemExit, match="KEY=VALUE"):
+        _tree_param("num_leaves")
+
+
+def test_the_second_look_is_fitted_on_out_of_fold_first_scores():
+    import random
+
+    import numpy as np
+
+    from benchmarks.fit_reader import _question_rows, build, fit_second_look, fit_trees, fold_models
+    from rag.features import FEATURE_NAMES
+    from rag.question import analyze
+    from rag.ranker import SpanRanker
+    from rag.rerank import CONTEXT_FEATURES
+    from rag.types import Hit
+
+    places = ["北岸门广场", "青禾大学礼堂", "东湖公园", "南山体育馆", "西城剧院", "白石码头", "红枫会堂", "金沙湾",
+              "柳林书院", "石桥镇政府", "云海酒店", "新港会展中心", "松江图书馆", "梅园宾馆", "河西会议厅"]
+    rows = []
+    for k, place in enumerate(places * 2):
+        question = "年会在哪里举行？"
+        text = f"第{k + 1}届年会在{place}举行，来了{k + 2}百人，会期三天。"
+        hits = [Hit(chunk_id=f"d{k}:0", source=f"d{k}.txt", title="", date=None, text=text, score=1.0)]
+        rows.append(({"question": question, "answers": [[place]]}, analyze(question), hits))
+    dev, X, y, group = build(rows, random.Random(1), workers=1)
+    assert len(dev) == len(rows) and all(len(d[4]) for d in dev)
+    X = np.concatenate(X).astype(np.float64)
+    small = {"min_data_in_leaf": 5}
+    trees, rounds = fit_trees(X, np.asarray(y), np.asarray(group), params=small)
+    second, second_rounds = fit_second_look(fold_models(X, np.asarray(y), np.asarray(group), rounds, small), dev, small)
+    N = len(FEATURE_NAMES)
+    ranker = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, trees=trees, rerank=second)
+    assert ranker._second.num_feature() == N + len(CONTEXT_FEATURES) and second_rounds >= 1
+    item, _, _, Xq, spans, grade, _ = _question_rows(rows[0])
+    ranked = ranker.ranked(spans, Xq)
+    assert len(ranked) == sum(not s.only_question_words for s in spans)

@@ -109,3 +109,67 @@ def test_ranked_drops_candidates_made_of_the_question_words():
     ranked = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N).ranked(spans, np.zeros((len(spans), N)))
     assert ranked and not any(s.only_question_words for _, s in ranked)
     assert len(ranked) == sum(not s.only_question_words for s in spans)
+
+
+def _second_look_trees() -> str:
+    """Second-look trees that learned a perverse rule: the further down the first ranking, the better."""
+    from rag.rerank import CONTEXT_FEATURES
+
+    width = N + len(CONTEXT_FEATURES)
+    rng = np.random.default_rng(0)
+    X = rng.random((600, width)) * 2
+    y = (X[:, N + CONTEXT_FEATURES.index("first_rank")] > 1.0).astype(int)
+    booster = lightgbm.train({"objective": "lambdarank", "verbose": -1, "min_data_in_leaf": 5, "num_threads": 1,
+                              "deterministic": True, "seed": 1},
+                             lightgbm.Dataset(X, y, group=[30] * 20), 20)
+    return booster.model_to_string()
+
+
+def _four_spans():
+    from rag.question import analyze
+    from rag.spans import candidate_spans, sentence_views
+    from rag.types import Hit
+
+    q = analyze("会议在哪里举行？")
+    views = sentence_views(q, [Hit(chunk_id="d:0", source="d.txt", title="", date=None,
+                                   text="会议在北岸门广场举行，来了三百人。", score=1.0)])
+    spans = [s for v in views for s in candidate_spans(v) if not s.only_question_words][:4]
+    assert len(spans) == 4
+    return spans
+
+
+def _abstainer():
+    from rag.ranker import Abstainer
+
+    k = len(ABSTAIN_FEATURES)
+    return Abstainer([0.0] * k, [1.0] * k, [0.1] * k, 0.0, 0.3)
+
+
+def test_the_second_look_ranks_the_first_scorers_best_again(tmp_path):
+    coef = [0.0] * N
+    coef[0] = 1.0
+    first = SpanRanker([0.0] * N, [1.0] * N, coef)
+    ranker = SpanRanker([0.0] * N, [1.0] * N, coef, rerank=_second_look_trees(), abstainer=_abstainer())
+    spans = _four_spans()
+    rows = np.zeros((4, N))
+    rows[:, 0] = [0.04, 0.03, 0.02, 0.01]              # the first scorer ranks them in this order, barely
+    assert [s for _, s in first.ranked(spans, rows)] == spans
+    again = [s for _, s in ranker.ranked(spans, rows)]
+    place = {id(s): k for k, s in enumerate(spans)}
+    assert sorted(place[id(s)] for s in again[:2]) == [2, 3] and sorted(place[id(s)] for s in again[2:]) == [0, 1]
+    path = tmp_path / "model.json"
+    path.write_text(ranker.to_json())
+    loaded = SpanRanker.load(path)
+    assert [s for _, s in loaded.ranked(spans, rows)] == again
+
+
+def test_a_model_fitted_for_other_second_look_features_is_refused(tmp_path):
+    ranker = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, rerank=_second_look_trees(), abstainer=_abstainer())
+    data = json.loads(ranker.to_json())
+    data["rerank_features"] = data["rerank_features"][:-1]
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ConfigError, match="second-look"):
+        SpanRanker.load(path)
+    with pytest.raises(ConfigError, match="second-look"):
+        SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, rerank=_trees(N))
