@@ -8,10 +8,13 @@ Each question is retrieved once through the real assistant (the stores of eval_o
 benchmarks/out/open are reused) and cached; candidates and features are then built from the
 retrieved passages exactly as the reader builds them. The scorer is LightGBM lambdarank trees
 (or, with --scorer linear, a conditional logit), fitted per dev question to rank the candidates
-that hold the expected answer above a seeded sample of the others. Then, on dev: the answer
-width (how far an answer may widen to hold more of the probability), and two logistic models,
-P(the question has an answer in the pool) and P(the answer is right | it has one), whose
-product is thresholded where concise accuracy, abstentions included, is highest.
+that hold the expected answer above a seeded sample of the others. Five fold models, each
+fitted without a fifth of the dev questions, score those questions as unseen: a second look
+(`rag.rerank`) is fitted on their best candidates, and the rest is fitted on the answers they
+choose: the answer width (how far an answer may widen to hold more of the probability), and two
+logistic models, P(the question has an answer in the pool) and P(the answer is right | it has
+one), whose product is thresholded where concise accuracy, abstentions included, is highest
+among the thresholds that abstain on at least --min-abstained of the unanswerable questions.
 """
 
 from __future__ import annotations
@@ -327,15 +330,16 @@ def main(argv: list[str] | None = None) -> int:
                              "one cut inside it (--no-graded: all three alike)")
     parser.add_argument("--tree-param", action="append", default=[], metavar="KEY=VALUE",
                         help="override one of TREE_PARAMS (e.g. num_leaves=15); repeatable")
-    parser.add_argument("--second-look", action=argparse.BooleanOptionalAction, default=False,
+    parser.add_argument("--second-look", action=argparse.BooleanOptionalAction, default=True,
                         help="also fit trees that rank the first scorer's best candidates again, reading how it "
                              "scored the spans inside, around and repeating each (rag.rerank)")
-    parser.add_argument("--out-of-fold", action=argparse.BooleanOptionalAction, default=False,
+    parser.add_argument("--out-of-fold", action=argparse.BooleanOptionalAction, default=True,
                         help="fit the answer width and the abstention models on dev answers chosen by fold models "
                              "that did not see the question (as val and users' questions are), and report dev so")
-    parser.add_argument("--min-abstained", type=float, default=0.0, metavar="SHARE",
+    parser.add_argument("--min-abstained", type=float, default=0.8, metavar="SHARE",
                         help="the abstention threshold with the best dev concise accuracy among those that abstain "
-                             "on at least SHARE of dev's unanswerable questions (default 0: the best overall)")
+                             "on at least SHARE of dev's unanswerable questions (default 0.8, what the reader must "
+                             "abstain on; 0: the best concise accuracy whatever it abstains on)")
     parser.add_argument("--write", action="store_true", help="save the model to rag/reader_model.json")
     parser.add_argument("--model-out", type=Path, help="save the model here instead (a trial that leaves the shipped one)")
     parser.add_argument("--dump-choices", type=Path,
