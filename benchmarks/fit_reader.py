@@ -11,10 +11,12 @@ retrieved passages exactly as the reader builds them. The scorer is LightGBM lam
 that hold the expected answer above a seeded sample of the others. Five fold models, each
 fitted without a fifth of the dev questions, score those questions as unseen: a second look
 (`rag.rerank`) is fitted on their best candidates, and the rest is fitted on the answers they
-choose: the answer width (how far an answer may widen to hold more of the probability), and two
-logistic models, P(the question has an answer in the pool) and P(the answer is right | it has
-one), whose product is thresholded where concise accuracy, abstentions included, is highest
-among the thresholds that abstain on at least --min-abstained of the unanswerable questions.
+choose: the answer width (how far an answer may widen to hold more of the probability), and the
+abstention model, small boosted trees of P(the answer is right) (or, with --abstainer logistic,
+P(the question has an answer in the pool) x P(the answer is right | it has one)). Its threshold
+is where dev's concise accuracy, abstentions included, is highest among the thresholds that
+abstain on at least --min-abstained of the unanswerable questions, with --margin-se standard
+errors to spare; the trees' threshold is chosen on what fold trees say of unseen dev questions.
 """
 
 from __future__ import annotations
@@ -182,6 +184,49 @@ def fit_trees(X, y, group, rounds: int = 2000, hold_every: int = 5, params: dict
     return booster.model_to_string(), best
 
 
+ABSTAIN_TREE_PARAMS = dict(objective="binary", num_leaves=3, min_data_in_leaf=50, learning_rate=0.05, verbose=-1,
+                           num_threads=2, seed=13, deterministic=True, force_row_wise=True)
+ABSTAIN_ROUNDS = 200
+
+
+def fit_abstention_trees(A, right, rounds: int = ABSTAIN_ROUNDS) -> str:
+    """Small boosted trees (three leaves each) of P(the chosen answer is right) from its
+    ABSTAIN_FEATURES rows `A`; an answer to an unanswerable question is never right."""
+    import lightgbm as lgb
+
+    return lgb.train(ABSTAIN_TREE_PARAMS, lgb.Dataset(np.asarray(A, dtype=np.float64), np.asarray(right, dtype=int)),
+                     rounds).model_to_string()
+
+
+def out_of_fold_probabilities(A, right, index, folds: int = FOLDS, rounds: int = ABSTAIN_ROUNDS) -> np.ndarray:
+    """P(right) of each row from abstention trees fitted without its fold (the dev question's
+    `index` modulo `folds`, as in `fold_models`): what the shipped trees would say of questions
+    they have not seen, for choosing the threshold."""
+    import lightgbm as lgb
+
+    A = np.asarray(A, dtype=np.float64)
+    right = np.asarray(right, dtype=int)
+    fold = np.asarray(index) % folds
+    out = np.zeros(len(A))
+    for f in range(folds):
+        booster = lgb.Booster(model_str=fit_abstention_trees(A[fold != f], right[fold != f], rounds))
+        out[fold == f] = booster.predict(A[fold == f])
+    return out
+
+
+def abstention_threshold(conf, min_abstained: float, margin_se: float = 1.0) -> tuple[float, float]:
+    """The threshold (on a 0.005 grid) with the best concise accuracy on `conf` (outcomes) among
+    those whose share of unanswerable questions abstained on, less `margin_se` standard errors
+    of that share, is at least `min_abstained`; the best one whatever it abstains on when none
+    is. Returns (threshold, the share it must reach)."""
+    n = max(1, sum(r[4] for r in conf))
+    need = min(1.0, min_abstained + margin_se * (min_abstained * (1 - min_abstained) / n) ** 0.5)
+    grid = [k / 200 for k in range(0, 200)]
+    best = max(grid, key=lambda t: figures(conf, t)["concise_accuracy"])
+    allowed = [t for t in grid if figures(conf, t)["unanswerable_abstained"] >= need] or [best]
+    return max(allowed, key=lambda t: figures(conf, t)["concise_accuracy"]), need
+
+
 def fold_models(X, y, group, rounds: int, params: dict, folds: int = FOLDS) -> list[str]:
     """First scorers of `rounds` trees, the f-th fitted without the dev questions whose index
     (`group`, each training row's index in `dev`) is f modulo `folds`: what they say of those
@@ -340,6 +385,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="the abstention threshold with the best dev concise accuracy among those that abstain "
                              "on at least SHARE of dev's unanswerable questions (default 0.8, what the reader must "
                              "abstain on; 0: the best concise accuracy whatever it abstains on)")
+    parser.add_argument("--abstainer", choices=["trees", "logistic"], default="trees",
+                        help="P(the answer is right) by small boosted trees, their threshold chosen on what they "
+                             "say of dev questions they did not see (default), or by logistic models (see --factored)")
+    parser.add_argument("--margin-se", type=float, default=1.0, metavar="K",
+                        help="ask dev's share of unanswerable questions abstained on to clear --min-abstained by K "
+                             "standard errors of that share, so that unseen questions clear it too (default 1)")
     parser.add_argument("--write", action="store_true", help="save the model to rag/reader_model.json")
     parser.add_argument("--model-out", type=Path, help="save the model here instead (a trial that leaves the shipped one)")
     parser.add_argument("--dump-choices", type=Path,
@@ -421,35 +472,39 @@ def main(argv: list[str] | None = None) -> int:
             r.answer_chars = ranker.answer_chars
     dev_choices = choices(judge, dev, ranker.answer_chars)
     dev_out = outcomes(dev_choices)
-    answered = [(c, r) for r, (*_, c) in zip(dev_out, dev_choices) if c is not None]
-    A = np.asarray([c.features for c, _ in answered])
-    holds = np.asarray([not r[4] for _, r in answered])           # the question is not marked unanswerable
-    right = np.asarray([r[2] for _, r in answered])                # the answer is concise and right
+    answered = [(k, c, r) for k, (r, (*_, c)) in enumerate(zip(dev_out, dev_choices)) if c is not None]
+    A = np.asarray([c.features for _, c, _ in answered])
+    holds = np.asarray([not r[4] for *_, r in answered])           # the question is not marked unanswerable
+    right = np.asarray([r[2] for *_, r in answered])                # the answer is concise and right
     a_mean, a_scale = A.mean(axis=0), A.std(axis=0)
     a_scale[a_scale == 0] = 1.0
     Z = (A - a_mean) / a_scale
-    if args.factored:
-        # P(right) = P(the passages hold an answer) x P(right | they do)
-        lr = LogisticRegression(max_iter=1000).fit(Z[holds], right[holds])
-        cols = [ABSTAIN_FEATURES.index(n) for n in ANSWERABLE_FEATURES]
-        lr_holds = LogisticRegression(max_iter=1000).fit(Z[:, cols], holds)
-        answerable = Answerable(a_mean[cols].tolist(), a_scale[cols].tolist(), lr_holds.coef_[0].tolist(),
-                                float(lr_holds.intercept_[0]))
+    if args.abstainer == "trees":
+        # what the trees say of dev questions they did not see chooses the threshold
+        abstainer = Abstainer(a_mean.tolist(), a_scale.tolist(), [0.0] * A.shape[1], 0.0, 0.0,
+                              trees=fit_abstention_trees(A, right & holds))
+        unseen = dict(zip([k for k, *_ in answered],
+                          out_of_fold_probabilities(A, right & holds, [k for k, *_ in answered]).tolist()))
+        dev_conf = [(unseen[k], *r[1:]) if k in unseen else r for k, r in enumerate(dev_out)]
     else:
-        lr = LogisticRegression(max_iter=1000).fit(Z, right & holds)
-        answerable = None
-    abstainer = Abstainer(a_mean.tolist(), a_scale.tolist(), lr.coef_[0].tolist(), float(lr.intercept_[0]), 0.0,
-                          answerable)
-    dev_conf = outcomes(dev_choices, abstainer)
-    grid = [k / 200 for k in range(0, 200)]
-    best = max(grid, key=lambda t: figures(dev_conf, t)["concise_accuracy"])
-    allowed = [t for t in grid if figures(dev_conf, t)["unanswerable_abstained"] >= args.min_abstained] or [best]
-    abstainer.threshold = max(allowed, key=lambda t: figures(dev_conf, t)["concise_accuracy"])
-    if abstainer.threshold != best:
-        print(f"threshold {abstainer.threshold:.3f} abstains on {args.min_abstained} of dev's unanswerable questions: "
-              f"dev concise {figures(dev_conf, abstainer.threshold)['concise_accuracy']:.3f}, against "
-              f"{figures(dev_conf, best)['concise_accuracy']:.3f} at {best:.3f} (unanswerable abstained "
-              f"{figures(dev_conf, best)['unanswerable_abstained']:.3f})", file=sys.stderr)
+        if args.factored:
+            # P(right) = P(the passages hold an answer) x P(right | they do)
+            lr = LogisticRegression(max_iter=1000).fit(Z[holds], right[holds])
+            cols = [ABSTAIN_FEATURES.index(n) for n in ANSWERABLE_FEATURES]
+            lr_holds = LogisticRegression(max_iter=1000).fit(Z[:, cols], holds)
+            answerable = Answerable(a_mean[cols].tolist(), a_scale[cols].tolist(), lr_holds.coef_[0].tolist(),
+                                    float(lr_holds.intercept_[0]))
+        else:
+            lr = LogisticRegression(max_iter=1000).fit(Z, right & holds)
+            answerable = None
+        abstainer = Abstainer(a_mean.tolist(), a_scale.tolist(), lr.coef_[0].tolist(), float(lr.intercept_[0]), 0.0,
+                              answerable)
+        dev_conf = outcomes(dev_choices, abstainer)
+    abstainer.threshold, need = abstention_threshold(dev_conf, args.min_abstained, args.margin_se)
+    at = figures(dev_conf, abstainer.threshold)
+    print(f"threshold {abstainer.threshold:.3f}: dev unanswerable abstained {at['unanswerable_abstained']:.3f} "
+          f"(at least {need:.3f} asked), dev concise {at['concise_accuracy']:.3f}"
+          + (" (abstention probabilities out of fold)" if args.abstainer == "trees" else ""), file=sys.stderr)
     ranker.abstainer = abstainer
     threshold = abstainer.threshold
 
@@ -460,17 +515,29 @@ def main(argv: list[str] | None = None) -> int:
         for split in ("dev", "val"):
             chosen = choices(judge if split == "dev" else ranker, data[(name, split)], ranker.answer_chars,
                              start=dev_start[name])
-            fig = figures(outcomes(chosen, abstainer), threshold)
+            scored = outcomes(chosen, abstainer)
+            if split == "dev" and args.abstainer == "trees":    # dev as the fold trees saw it
+                scored = dev_conf[dev_start[name]:dev_start[name] + len(scored)]
+            fig = figures(scored, threshold)
             report[f"{name}/{split}"] = fig
             dumped[f"{name}/{split}"] = [(c.features if c else None, o) for (*_, c), o in zip(chosen, outcomes(chosen))]
             print(f"| {name} | {split} | {fig['questions']} | {fig['accuracy']:.3f} | {fig['concise_accuracy']:.3f} | "
                   f"{fig['cited']:.3f} | {fig['unanswerable_abstained']:.3f} | {fig['answerable_abstained']:.3f} |")
             print(f"  concise by kind: {fig['concise_by_kind']}")
-    print(f"answer width {ranker.answer_chars}, abstention threshold {threshold:.3f}, abstention weights "
-          + ", ".join(f"{n} {w:+.2f}" for n, w in zip(ABSTAIN_FEATURES, abstainer.coef))
-          + ("; answerability weights " + ", ".join(f"{n} {w:+.2f}" for n, w in
-                                                    zip(ANSWERABLE_FEATURES, abstainer.answerable.coef))
-             if abstainer.answerable else ""))
+    if abstainer.trees:
+        import lightgbm as lgb
+
+        gains = lgb.Booster(model_str=abstainer.trees).feature_importance("gain")
+        weights = ", ".join(f"{n} {g:.3f}" for n, g in sorted(zip(ABSTAIN_FEATURES, gains / max(gains.sum(), 1e-9)),
+                                                                key=lambda p: -p[1]))
+        print(f"answer width {ranker.answer_chars}, abstention threshold {threshold:.3f}, shares of the abstention "
+              f"trees' gain: {weights}")
+    else:
+        print(f"answer width {ranker.answer_chars}, abstention threshold {threshold:.3f}, abstention weights "
+              + ", ".join(f"{n} {w:+.2f}" for n, w in zip(ABSTAIN_FEATURES, abstainer.coef))
+              + ("; answerability weights " + ", ".join(f"{n} {w:+.2f}" for n, w in
+                                                        zip(ANSWERABLE_FEATURES, abstainer.answerable.coef))
+                 if abstainer.answerable else ""))
     if ranker.trees:
         import lightgbm as lgb
 
@@ -485,7 +552,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.write or args.model_out:
         (args.model_out or MODEL_FILE).write_text(ranker.to_json(fitted_on=[f"{n}/dev.jsonl" for n in args.sets], scorer=args.scorer,
                                              graded=args.graded, second_look=bool(ranker.rerank), out_of_fold=args.out_of_fold,
-                                             min_abstained=args.min_abstained, tree_params=dict(_tree_param(t) for t in args.tree_param),
+                                             min_abstained=args.min_abstained, margin_se=args.margin_se, abstainer=args.abstainer, tree_params=dict(_tree_param(t) for t in args.tree_param),
                                              l2=args.l2, figures=report) + "\n", encoding="utf-8")
         print(f"wrote {args.model_out or MODEL_FILE}", file=sys.stderr)
     return 0

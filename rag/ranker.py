@@ -1,6 +1,6 @@
-"""The span ranker: a scorer of candidates over `rag.features`, fitted on open data, and two
-small logistic models (do the passages hold an answer; is the answer right when they do) whose
-product decides abstention.
+"""The span ranker: a scorer of candidates over `rag.features`, fitted on open data, and an
+abstention model of the chance that the chosen answer is right (small boosted trees, or two
+logistic models: do the passages hold an answer; is the answer right when they do).
 
 The scorer is either boosted trees (LightGBM, fitted as a per-question ranker) or a linear
 conditional logit. Its trees or weights, the feature scaling, the answer width and the
@@ -72,17 +72,33 @@ class Answerable:
 
 @dataclass
 class Abstainer:
-    """The chance that the chosen answer is right: a logistic model of it being right when the
-    passages hold an answer (from ABSTAIN_FEATURES), times the chance that they hold one
-    (`answerable`, when fitted); below `threshold` the reader says it does not know."""
+    """The chance that the chosen answer is right, from ABSTAIN_FEATURES; below `threshold`
+    the reader says it does not know.
+
+    Either boosted trees (`trees`, LightGBM binary, as text) of "the answer is right", or a
+    logistic model of it being right when the passages hold an answer, times the chance that
+    they hold one (`answerable`, when fitted)."""
     mean: list[float]
     scale: list[float]
     coef: list[float]
     intercept: float
     threshold: float
     answerable: Answerable | None = None
+    trees: str = ""
+
+    def __post_init__(self):
+        self._booster = None
+        if self.trees:
+            import lightgbm
+
+            self._booster = lightgbm.Booster(model_str=self.trees)
+            if self._booster.num_feature() != len(ABSTAIN_FEATURES):
+                raise ConfigError(f"the reader model's abstention trees read {self._booster.num_feature()} features, "
+                                  f"not {len(ABSTAIN_FEATURES)}", hint="refit it with `python benchmarks/fit_reader.py --write`")
 
     def probability(self, x: list[float]) -> float:
+        if self._booster is not None:
+            return float(self._booster.predict(np.asarray([x], dtype=np.float64), num_threads=1)[0])
         p = _logistic(x, self.mean, self.scale, self.coef, self.intercept)
         return p * self.answerable.probability(x) if self.answerable else p
 
@@ -141,7 +157,8 @@ class SpanRanker:
                               hint="refit it with `python benchmarks/fit_reader.py --write`")
         answerable = Answerable(b["mean"], b["scale"], b["coef"], float(b["intercept"])) if b else None
         return cls(data["mean"], data["scale"], data["coef"], int(data["answer_chars"]),
-                   Abstainer(a["mean"], a["scale"], a["coef"], float(a["intercept"]), float(a["threshold"]), answerable),
+                   Abstainer(a["mean"], a["scale"], a["coef"], float(a["intercept"]), float(a["threshold"]), answerable,
+                             trees="\n".join(a.get("trees", []))),
                    trees="\n".join(data.get("trees", [])), rerank="\n".join(data.get("rerank", [])))
 
     def to_json(self, **extra) -> str:
@@ -152,6 +169,8 @@ class SpanRanker:
             b = a.answerable
             abstain["answerable"] = {"features": ANSWERABLE_FEATURES, "mean": b.mean, "scale": b.scale,
                                      "coef": b.coef, "intercept": b.intercept}
+        if a and a.trees:
+            abstain["trees"] = a.trees.splitlines()
         second = {"rerank_features": CONTEXT_FEATURES, "rerank": self.rerank.splitlines()} if self.rerank else {}
         return json.dumps({"format": MODEL_FORMAT, "features": FEATURE_NAMES, "mean": self.mean, "scale": self.scale,
                            "coef": self.coef, "answer_chars": self.answer_chars, "abstain": abstain, **extra,

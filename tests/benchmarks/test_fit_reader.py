@@ -1,4 +1,4 @@
-"""The labels the span ranker is fitted with."""
+"""What the span ranker and its abstention are fitted with."""
 
 from benchmarks.fit_reader import relevance
 
@@ -62,3 +62,39 @@ def test_the_second_look_is_fitted_on_out_of_fold_first_scores():
     item, _, _, Xq, spans, grade, _ = _question_rows(rows[0])
     ranked = ranker.ranked(spans, Xq)
     assert len(ranked) == sum(not s.only_question_words for s in spans)
+
+
+def _outcome(confidence, right, unanswerable=False):
+    """One question's outcome as fit_reader keeps it: (confidence, correct, concise, cited, unanswerable, kind)."""
+    return (confidence, right, right, right, unanswerable, "other")
+
+
+def test_the_abstention_threshold_keeps_the_unanswerable_share_with_a_margin():
+    from benchmarks.fit_reader import abstention_threshold
+
+    # 20 answerable questions, all right, from 0.3 up; 10 unanswerable from 0 to 0.45
+    conf = [_outcome(0.3 + k / 40, True) for k in range(20)] + [_outcome(k / 20, False, True) for k in range(10)]
+    free, _ = abstention_threshold(conf, 0.0)
+    assert sum(c[0] < free for c in conf[20:]) < 8         # the best alone abstains on fewer
+    plain, need = abstention_threshold(conf, 0.8, margin_se=0.0)
+    assert need == 0.8 and sum(c[0] < plain for c in conf[20:]) >= 8
+    wider, need = abstention_threshold(conf, 0.8, margin_se=1.0)
+    assert need > 0.9 and sum(c[0] < wider for c in conf[20:]) >= 10 and wider > plain
+
+
+def test_abstention_probabilities_out_of_fold_ignore_their_own_labels():
+    import numpy as np
+
+    from benchmarks.fit_reader import out_of_fold_probabilities
+
+    rng = np.random.default_rng(3)
+    A = rng.random((500, 4))
+    right = A[:, 0] > 0.5
+    index = np.arange(500)
+    p = out_of_fold_probabilities(A, right, index, rounds=50)
+    assert p[right].mean() > 0.8 > 0.2 > p[~right].mean()
+    flipped = right.copy()
+    flipped[index % 5 == 0] = ~flipped[index % 5 == 0]     # lie about fold 0's answers
+    q = out_of_fold_probabilities(A, flipped, index, rounds=50)
+    assert np.allclose(q[index % 5 == 0], p[index % 5 == 0])
+    assert not np.allclose(q[index % 5 == 1], p[index % 5 == 1])

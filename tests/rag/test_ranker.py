@@ -96,6 +96,39 @@ def test_a_model_fitted_for_other_answerability_features_is_refused(tmp_path):
         SpanRanker.load(path)
 
 
+def _abstention_trees(n_features: int) -> str:
+    """Binary trees where the first feature (best_score) alone tells a right answer."""
+    rng = np.random.default_rng(2)
+    X = rng.random((300, n_features))
+    booster = lightgbm.train({"objective": "binary", "verbose": -1, "min_data_in_leaf": 5, "num_threads": 1,
+                              "deterministic": True, "num_leaves": 3}, lightgbm.Dataset(X, (X[:, 0] > 0.6).astype(int)), 30)
+    return booster.model_to_string()
+
+
+def test_abstention_trees_give_the_chance_of_a_right_answer_and_round_trip(tmp_path):
+    from rag.ranker import Abstainer
+
+    k = len(ABSTAIN_FEATURES)
+    ranker = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, trees=_trees(N),
+                        abstainer=Abstainer([0.0] * k, [1.0] * k, [0.0] * k, 0.0, 0.5, trees=_abstention_trees(k)))
+    strong, weak = [0.5] * k, [0.5] * k
+    strong[0], weak[0] = 0.9, 0.1
+    assert ranker.abstainer.probability(strong) > 0.8 > 0.2 > ranker.abstainer.probability(weak)
+    path = tmp_path / "model.json"
+    path.write_text(ranker.to_json())
+    again = SpanRanker.load(path)
+    assert again.abstainer.probability(strong) == pytest.approx(ranker.abstainer.probability(strong))
+    assert again.abstainer.threshold == 0.5
+
+
+def test_abstention_trees_for_another_number_of_features_are_refused():
+    from rag.ranker import Abstainer
+
+    k = len(ABSTAIN_FEATURES)
+    with pytest.raises(ConfigError, match="abstention trees"):
+        Abstainer([0.0] * k, [1.0] * k, [0.0] * k, 0.0, 0.5, trees=_abstention_trees(k + 1))
+
+
 def test_ranked_drops_candidates_made_of_the_question_words():
     from rag.question import analyze
     from rag.spans import candidate_spans, sentence_views
