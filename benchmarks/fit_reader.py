@@ -198,6 +198,14 @@ def fit_abstention_trees(A, right, rounds: int = ABSTAIN_ROUNDS) -> str:
                      rounds).model_to_string()
 
 
+def gain_shares(model: str, names: list[str]) -> list[tuple[str, float]]:
+    """Each feature's share of a LightGBM model's total gain, largest first."""
+    import lightgbm as lgb
+
+    gains = lgb.Booster(model_str=model).feature_importance("gain")
+    return sorted(zip(names, (gains / max(gains.sum(), 1e-9)).tolist()), key=lambda p: -p[1])
+
+
 def out_of_fold_probabilities(A, right, index, folds: int = FOLDS, rounds: int = ABSTAIN_ROUNDS) -> np.ndarray:
     """P(right) of each row from abstention trees fitted without its fold (the dev question's
     `index` modulo `folds`, as in `fold_models`): what the shipped trees would say of questions
@@ -478,15 +486,15 @@ def main(argv: list[str] | None = None) -> int:
     right = np.asarray([r[2] for *_, r in answered])                # the answer is concise and right
     a_mean, a_scale = A.mean(axis=0), A.std(axis=0)
     a_scale[a_scale == 0] = 1.0
-    Z = (A - a_mean) / a_scale
     if args.abstainer == "trees":
         # what the trees say of dev questions they did not see chooses the threshold
         abstainer = Abstainer(a_mean.tolist(), a_scale.tolist(), [0.0] * A.shape[1], 0.0, 0.0,
                               trees=fit_abstention_trees(A, right & holds))
-        unseen = dict(zip([k for k, *_ in answered],
-                          out_of_fold_probabilities(A, right & holds, [k for k, *_ in answered]).tolist()))
+        index = [k for k, *_ in answered]
+        unseen = dict(zip(index, out_of_fold_probabilities(A, right & holds, index).tolist()))
         dev_conf = [(unseen[k], *r[1:]) if k in unseen else r for k, r in enumerate(dev_out)]
     else:
+        Z = (A - a_mean) / a_scale
         if args.factored:
             # P(right) = P(the passages hold an answer) x P(right | they do)
             lr = LogisticRegression(max_iter=1000).fit(Z[holds], right[holds])
@@ -513,11 +521,12 @@ def main(argv: list[str] | None = None) -> int:
     print("| --- " * 8 + "|")
     for name in args.sets:
         for split in ("dev", "val"):
-            chosen = choices(judge if split == "dev" else ranker, data[(name, split)], ranker.answer_chars,
-                             start=dev_start[name])
-            scored = outcomes(chosen, abstainer)
-            if split == "dev" and args.abstainer == "trees":    # dev as the fold trees saw it
-                scored = dev_conf[dev_start[name]:dev_start[name] + len(scored)]
+            if split == "dev":      # the answers the judge chose above, scored as the threshold saw them
+                part = slice(dev_start[name], dev_start[name] + len(data[(name, split)]))
+                chosen, scored = dev_choices[part], dev_conf[part]
+            else:
+                chosen = choices(ranker, data[(name, split)], ranker.answer_chars)
+                scored = outcomes(chosen, abstainer)
             fig = figures(scored, threshold)
             report[f"{name}/{split}"] = fig
             dumped[f"{name}/{split}"] = [(c.features if c else None, o) for (*_, c), o in zip(chosen, outcomes(chosen))]
@@ -525,11 +534,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{fig['cited']:.3f} | {fig['unanswerable_abstained']:.3f} | {fig['answerable_abstained']:.3f} |")
             print(f"  concise by kind: {fig['concise_by_kind']}")
     if abstainer.trees:
-        import lightgbm as lgb
-
-        gains = lgb.Booster(model_str=abstainer.trees).feature_importance("gain")
-        weights = ", ".join(f"{n} {g:.3f}" for n, g in sorted(zip(ABSTAIN_FEATURES, gains / max(gains.sum(), 1e-9)),
-                                                                key=lambda p: -p[1]))
+        weights = ", ".join(f"{n} {g:.3f}" for n, g in gain_shares(abstainer.trees, ABSTAIN_FEATURES))
         print(f"answer width {ranker.answer_chars}, abstention threshold {threshold:.3f}, shares of the abstention "
               f"trees' gain: {weights}")
     else:
@@ -539,10 +544,7 @@ def main(argv: list[str] | None = None) -> int:
                                                         zip(ANSWERABLE_FEATURES, abstainer.answerable.coef))
                  if abstainer.answerable else ""))
     if ranker.trees:
-        import lightgbm as lgb
-
-        gains = lgb.Booster(model_str=ranker.trees).feature_importance("gain")
-        top = sorted(zip(FEATURE_NAMES, gains / max(gains.sum(), 1e-9)), key=lambda p: -p[1])[:15]
+        top = gain_shares(ranker.trees, FEATURE_NAMES)[:15]
         print("largest shares of the trees' gain: " + ", ".join(f"{n} {g:.3f}" for n, g in top))
     else:
         weights = sorted(zip(FEATURE_NAMES, ranker.coef), key=lambda p: -abs(p[1]))[:15]

@@ -52,6 +52,17 @@ ANSWERABLE_FEATURES = ["top_coverage", "passage_coverage", "passage_unmatched", 
 _ANSWERABLE_COLUMNS = [ABSTAIN_FEATURES.index(n) for n in ANSWERABLE_FEATURES]
 
 
+def _load_trees(text: str, n_features: int, what: str):
+    """A LightGBM model from its text, refused unless it reads `n_features` features."""
+    import lightgbm
+
+    booster = lightgbm.Booster(model_str=text)
+    if booster.num_feature() != n_features:
+        raise ConfigError(f"the reader model's {what} read {booster.num_feature()} features, not {n_features}",
+                          hint="refit it with `python benchmarks/fit_reader.py --write`")
+    return booster
+
+
 def _logistic(x, mean, scale, coef, intercept: float) -> float:
     z = intercept + sum(w * (v - m) / s for v, m, s, w in zip(x, mean, scale, coef))
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
@@ -87,14 +98,7 @@ class Abstainer:
     trees: str = ""
 
     def __post_init__(self):
-        self._booster = None
-        if self.trees:
-            import lightgbm
-
-            self._booster = lightgbm.Booster(model_str=self.trees)
-            if self._booster.num_feature() != len(ABSTAIN_FEATURES):
-                raise ConfigError(f"the reader model's abstention trees read {self._booster.num_feature()} features, "
-                                  f"not {len(ABSTAIN_FEATURES)}", hint="refit it with `python benchmarks/fit_reader.py --write`")
+        self._booster = _load_trees(self.trees, len(ABSTAIN_FEATURES), "abstention trees") if self.trees else None
 
     def probability(self, x: list[float]) -> float:
         if self._booster is not None:
@@ -180,20 +184,9 @@ class SpanRanker:
     def __post_init__(self):
         self._booster = self._second = None
         if self.rerank:
-            import lightgbm
-
-            self._second = lightgbm.Booster(model_str=self.rerank)
-            if self._second.num_feature() != len(FEATURE_NAMES) + len(CONTEXT_FEATURES):
-                raise ConfigError(f"the reader model's second-look trees read {self._second.num_feature()} features, "
-                                  f"not {len(FEATURE_NAMES) + len(CONTEXT_FEATURES)}",
-                                  hint="refit it with `python benchmarks/fit_reader.py --write`")
+            self._second = _load_trees(self.rerank, len(FEATURE_NAMES) + len(CONTEXT_FEATURES), "second-look trees")
         if self.trees:
-            import lightgbm
-
-            self._booster = lightgbm.Booster(model_str=self.trees)
-            if self._booster.num_feature() != len(FEATURE_NAMES):
-                raise ConfigError(f"the reader model's trees read {self._booster.num_feature()} features, "
-                                  f"not {len(FEATURE_NAMES)}", hint="refit it with `python benchmarks/fit_reader.py --write`")
+            self._booster = _load_trees(self.trees, len(FEATURE_NAMES), "trees")
             return
         coef = np.asarray(self.coef, dtype=np.float64) / np.asarray(self.scale, dtype=np.float64)
         self._w = coef                                   # weights on the raw features
