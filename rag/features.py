@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from rag.frame import ANSWER_TYPES, YEAR, Frame, bigram_recall, sentence_bigram_recall
+from rag.frame import ANSWER_TYPES, WH_CLASSES, YEAR, Frame, bigram_recall, sentence_bigram_recall
 from rag.spans import HARD_PUNCT, Span, SentenceView
 from text.numbers import CLASSIFIERS, CURRENCY
 
@@ -95,6 +95,25 @@ def crosses_language(c: SpanContext) -> float:
     return float(c.view.cross)
 
 
+def sentence_position(c: SpanContext) -> float:
+    """1 / (1 + the sentence's place in its passage): what a thing is, and the figure a report
+    leads with, tend to stand in its first sentences."""
+    return 1.0 / (1 + c.view.index)
+
+
+def lead_passage(c: SpanContext) -> float:
+    """The sentence's passage opens its article."""
+    return float(c.view.lead)
+
+
+def slot_in_sentence(c: SpanContext) -> float:
+    """Share of the words next to the question word (the slot's own words: "车站等级是什么" ->
+    车站, 等级) that the sentence holds. The subject of a question is met by many sentences of
+    its article; the words of the slot tell which of them answers it."""
+    words = c.frame.left + c.frame.right
+    return sum(1 for w in words if w in c.view.norm) / len(words) if words else 0.0
+
+
 # -- the span's place -----------------------------------------------------------------------
 def repeats_question(c: SpanContext) -> float:
     """Share of the span's words that are the question's own words (an answer rarely is)."""
@@ -152,6 +171,26 @@ def window_bigrams(c: SpanContext, width: int = 12) -> float:
     norm = c.view.norm
     around = norm[max(0, c.span.start - width):c.span.start] + "|" + norm[c.span.end:c.span.end + width]
     return bigram_recall(c.frame.bigrams, around)
+
+
+def _cjk_chars(text: str) -> set[str]:
+    return {ch for ch in text if "\u3400" <= ch <= "\u9fff" and ch not in _SKIP}
+
+
+def _share_in(chars: set[str], text: str) -> float:
+    return sum(1 for ch in chars if ch in text) / len(chars) if chars else 0.0
+
+
+def _around(c: SpanContext, width: int) -> str:
+    norm = c.view.norm
+    return norm[max(0, c.span.start - width):c.span.start] + "|" + norm[c.span.end:c.span.end + width]
+
+
+def slot_chars_near(c: SpanContext, width: int = 10) -> float:
+    """Share of the Chinese characters of the four before and the four after the question word
+    found within `width` characters either side of the span: a looser echo than whole words,
+    which meets a paraphrase ("用途" ~ "用于", "等级" ~ "等")."""
+    return _share_in(_cjk_chars(c.frame.before[-4:] + c.frame.after[:4]), _around(c, width))
 
 
 def span_bigrams_in_question(c: SpanContext) -> float:
@@ -443,6 +482,7 @@ def edge_vector(c: SpanContext) -> list[float]:
 
 
 BASE_FEATURES = [sentence_coverage, coverage_gap, passage_rank, sentence_rank, sentence_bigrams, crosses_language,
+                 sentence_position, lead_passage, slot_in_sentence, slot_chars_near,
                  repeats_question, near_left, near_right, window_coverage, clause_coverage,
                  left_context, right_context, left_aligned, right_aligned, window_bigrams,
                  left_echo, right_echo, left_window_echo, right_window_echo, echo_both,
@@ -457,7 +497,8 @@ FEATURE_NAMES = ([f.__name__ for f in BASE_FEATURES] + [f.__name__ for f in TYPE
                  + [f"words<={n}" for n in _LENGTHS] + ["words>8"]
                  + [f"{t}*{f.__name__}" for t in ANSWER_TYPES for f in TYPE_FLAGS]
                  + [f"{t}*words<={n}" for t in ANSWER_TYPES for n in _LENGTHS] + [f"{t}*bias" for t in ANSWER_TYPES]
-                 + [f"{e}={g}" for e in EDGES for g in POS_GROUPS])
+                 + [f"{e}={g}" for e in EDGES for g in POS_GROUPS]
+                 + [f"wh={w}" for w in WH_CLASSES])
 
 
 def feature_vector(c: SpanContext) -> list[float]:
@@ -475,4 +516,5 @@ def feature_vector(c: SpanContext) -> list[float]:
         crosses.extend(flags if on else [0.0] * len(flags))
         cross_len.extend(lengths[:-1] if on else [0.0] * len(_LENGTHS))
         bias.append(1.0 if on else 0.0)
-    return base + flags + lengths + crosses + cross_len + bias + edge_vector(c)
+    wh = [1.0 if w == c.frame.wh_class else 0.0 for w in WH_CLASSES]
+    return base + flags + lengths + crosses + cross_len + bias + edge_vector(c) + wh

@@ -23,10 +23,13 @@ from text.numbers import parse_chinese_numeral
 from text.tagged import tag_words
 from text.tokenize import STOP_WORDS
 
-__all__ = ["Frame", "frame", "ANSWER_TYPES", "YEAR", "bigram_recall", "sentence_bigram_recall", "question_names",
+__all__ = ["Frame", "frame", "ANSWER_TYPES", "WH_CLASSES", "wh_class", "YEAR", "bigram_recall", "sentence_bigram_recall", "question_names",
            "names_found", "term_coverage", "unmatched_run"]
 
 ANSWER_TYPES = ("count", "amount", "percent", "number", "date", "person", "place", "org", "list", "other")
+# what the question word itself asks, finer than the answer type where that is "other"
+# (a "why" answer is a clause, a "what" answer a noun phrase)
+WH_CLASSES = ("what", "which", "who", "when", "where", "why", "how", "how_many", "whether", "none")
 
 _ZH_WH = re.compile(r"多少|(?<![许很最众诸更颇])多[大长高久远重深宽快]|几|哪一?[个位种所家座部本条支年国些里儿处方届次天月]?|什么|啥|谁|何(?:时|地|处|人|种|年)?|"
                     r"怎样|怎么|如何|为什么|为何|是否")
@@ -60,6 +63,7 @@ class Frame:
     before: str = ""              # the question's clause up to its question word, spaces dropped
     after: str = ""               # the question after its question word, up to the next mark, spaces dropped
     rest: str = ""                # the question without its question word
+    wh_class: str = "none"        # one of WH_CLASSES
 
 
 def bigram_recall(grams: frozenset[str], text: str) -> float:
@@ -164,6 +168,38 @@ def _answer_type(q: Question, norm: str) -> str:
     return "other"
 
 
+_WH_WHEN = re.compile(r"^(?:何时|when)$|^(?:何年|哪一?[年天月])$")
+_WH_WHEN_AFTER = re.compile(r"^(?:时候|时间|年代|年份|日期|时期|年)")
+
+
+def wh_class(wh: str, after: str) -> str:
+    """The class (WH_CLASSES) of a question word as written, given the text just after it
+    ("什么" + "时候" asks when; "哪" + "所大学" asks which).
+
+    >>> wh_class("为什么", "要"), wh_class("什么", "时候开通"), wh_class("哪所", "大学"), wh_class("how many", "")
+    ('why', 'when', 'which', 'how_many')
+    """
+    if not wh:
+        return "none"
+    if _WH_WHEN.search(wh) or (wh in ("什么", "哪个", "哪一", "哪") and _WH_WHEN_AFTER.match(after)):
+        return "when"
+    if wh in ("为什么", "为何", "why"):
+        return "why"
+    if wh in ("是否",):
+        return "whether"
+    if _PERSON_Q.fullmatch(wh) or wh == "哪位":
+        return "who"
+    if wh in ("哪里", "哪儿", "何地", "何处", "where") or (wh.startswith("哪") and after[:1] in ("里", "儿")):
+        return "where"
+    if wh.startswith(("多少", "几", "多", "how ")):
+        return "how_many"
+    if wh in ("怎样", "怎么", "如何", "how"):
+        return "how"
+    if wh.startswith(("哪", "which")):
+        return "which"
+    return "what"
+
+
 def _ordinal_value(text: str) -> int | None:
     if text.isdigit():
         return int(text)
@@ -203,7 +239,7 @@ def frame(q: Question) -> Frame:
     return Frame(answer_type=_answer_type(q, norm), wh=wh, left=left, right=right, head=head,
                  years=years, ordinals=ordinals, classifier=q.classifier, bigrams=bigrams,
                  terms=tuple(q.keywords.items()), names=question_names(tag_words(to_simplified(q.text))),
-                 before=before_text, after=after_text, rest=rest)
+                 before=before_text, after=after_text, rest=rest, wh_class=wh_class(wh, after_text))
 
 
 def _squeeze(text: str) -> str:

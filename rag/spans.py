@@ -19,7 +19,7 @@ from text.normalize import fold, has_cjk
 from text.sentences import split_sentences
 from text.tagged import Tagged, tag_words
 
-__all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "MAX_WORDS", "MAX_CHARS",
+__all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "chunk_position", "MAX_WORDS", "MAX_CHARS",
            "HARD_PUNCT"]
 
 MAX_WORDS = 7
@@ -43,6 +43,8 @@ class SentenceView:
     rank: int = 0                 # by coverage among all sentences, 0 = best
     total_weight: float = 1.0     # weight of all of the question's terms
     passage: str = ""             # fold(title + text) of its passage, shared by its sentences
+    index: int = 0                # its place among its passage's sentences, 0 = the first
+    lead: bool = False            # its passage opens its article (the article's first chunk)
 
 
 @dataclass
@@ -111,14 +113,32 @@ def sentence_views(q: Question, hits: list[Hit]) -> list[SentenceView]:
     views = []
     for i, hit in enumerate(hits):
         context = fold((hit.title or "") + "\n" + hit.text)
+        lead = chunk_position(hit.chunk_id) == 0
+        index = 0
         for s in split_sentences(hit.text):
             # a run-on "sentence" is read in pieces of whole clauses
             pieces = _clauses(s.text) if len(s.text) > 600 else [s.text]
-            views.extend(_view(q, i, p, context) for p in pieces if p.strip())
+            for p in pieces:
+                if p.strip():
+                    view = _view(q, i, p, context)
+                    view.index, view.lead = index, lead
+                    views.append(view)
+                    index += 1
     order = sorted(range(len(views)), key=lambda k: (-views[k].coverage, views[k].hit))
     for rank, k in enumerate(order):
         views[k].rank = rank
     return [views[k] for k in order]
+
+
+def chunk_position(chunk_id: str) -> int | None:
+    """The chunk's place in its article, from its id (`<document id>:<position>`); None when
+    the id does not say.
+
+    >>> chunk_position("3fa9c2:0"), chunk_position("3fa9c2:12"), chunk_position("loose")
+    (0, 12, None)
+    """
+    _, sep, tail = chunk_id.rpartition(":")
+    return int(tail) if sep and tail.isdigit() else None
 
 
 def _clauses(text: str, size: int = 300) -> list[str]:

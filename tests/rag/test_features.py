@@ -218,3 +218,46 @@ def test_edge_groups_read_the_words_at_and_around_the_span():
           for k, v in enumerate(vector) if v}
     assert on == {f"{edge}={group}" for edge, group in groups.items()}
     assert "before=verb" in on and "after=punct" in on
+
+
+def test_sentence_position_falls_with_the_sentence_s_place_in_its_passage():
+    q = analyze("槐山书院是什么？")
+    hit = Hit(chunk_id="d:0", source="d.txt", title="", date=None,
+              text="槐山书院是一所私立学校。槐山书院有三百名学生。", score=1.0)
+    views = {v.text: v for v in sentence_views(q, [hit])}
+    first = F.SpanContext(frame(q), candidate_spans(views["槐山书院是一所私立学校。"])[0], 1.0)
+    second = F.SpanContext(frame(q), candidate_spans(views["槐山书院有三百名学生。"])[0], 1.0)
+    assert F.sentence_position(first) == 1.0 and F.sentence_position(second) == 0.5
+
+
+def test_lead_passage_is_the_opening_chunk_of_an_article():
+    q = analyze("槐山书院是什么？")
+    spans = {}
+    for chunk_id in ("d:0", "d:3"):
+        hit = Hit(chunk_id=chunk_id, source="d.txt", title="", date=None, text="槐山书院是一所私立学校。", score=1.0)
+        spans[chunk_id] = F.SpanContext(frame(q), candidate_spans(sentence_views(q, [hit])[0])[0], 1.0)
+    assert F.lead_passage(spans["d:0"]) == 1.0 and F.lead_passage(spans["d:3"]) == 0.0
+
+
+def test_slot_in_sentence_counts_the_words_next_to_the_question_word():
+    question = "青禾站的车站等级是什么？"
+    held = _ctx(question, "青禾站的车站等级为一等站。", "一等站")
+    missed = _ctx(question, "青禾站位于青禾市东部。", "青禾市")
+    assert F.slot_in_sentence(held) == 1.0
+    assert F.slot_in_sentence(missed) < 0.5      # the subject alone, not 车站 or 等级
+    assert F.slot_in_sentence(_ctx("青禾站。", "青禾站位于青禾市东部。", "青禾市")) == 0.0   # no question word
+
+
+def test_slot_chars_near_meets_a_paraphrase_of_the_slot():
+    question = "环氧丙醇有什么用途？"
+    near = _ctx(question, "环氧丙醇主要用于制造树脂。", "制造树脂")
+    far = _ctx(question, "环氧丙醇有刺激性，毒性较强。", "毒性")
+    assert F.slot_chars_near(near) > 0     # 用 of 用途 stands before it
+    assert F.slot_chars_near(far) < F.slot_chars_near(near)
+
+
+def test_question_word_class_is_one_hot_in_the_vector():
+    x = dict(zip(F.FEATURE_NAMES, F.feature_vector(_ctx("为什么青禾站改名？", "因为青禾站迁址，所以改名。", "青禾站迁址"))))
+    assert x["wh=why"] == 1.0 and x["wh=what"] == 0.0
+    assert sum(v for k, v in x.items() if k.startswith("wh=")) == 1.0
+

@@ -1,5 +1,7 @@
 """The question's slot and the evidence measures the abstention model reads (rag.frame)."""
 
+import pytest
+
 from rag.frame import frame, names_found, question_names, term_coverage, unmatched_run
 from rag.question import analyze
 from text.tagged import tag_words
@@ -66,3 +68,15 @@ def test_unmatched_run_finds_a_name_the_text_never_mentions():
     assert unmatched_run(rest, "槐山书院占地面积40亩。") == 0
     # particles between matched pairs are not a name
     assert unmatched_run(frame(analyze("林知远的书院在哪里？")).rest, "林知远创办书院") == 0
+
+
+@pytest.mark.parametrize("question, wh_class", [
+    ("青禾站是什么时候开通的？", "when"), ("青禾站哪一年开通？", "when"), ("When did the line open?", "when"),
+    ("为什么青禾站改名？", "why"), ("Why was the station renamed?", "why"),
+    ("青禾站在哪里？", "where"), ("谁设计了青禾站？", "who"), ("Who designed it?", "who"),
+    ("青禾站有多少个出口？", "how_many"), ("How many exits does it have?", "how_many"),
+    ("青禾站是怎么得名的？", "how"), ("青禾站属于哪个区？", "which"), ("青禾站的等级是什么？", "what"),
+    ("青禾站是否仍在使用？", "whether"), ("青禾站。", "none"),
+])
+def test_question_word_class(question, wh_class):
+    assert frame(analyze(question)).wh_class == wh_class

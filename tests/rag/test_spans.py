@@ -87,3 +87,13 @@ def test_frame_reads_years_and_ordinals_in_both_languages():
     assert f.years == (2023,) and f.ordinals == (6,) and f.classifier == "家"
     g = frame(analyze("Who won the 8th Riverton prize in 2021?"))
     assert g.years == (2021,) and g.ordinals == (8,) and g.answer_type == "person"
+
+
+def test_sentence_views_know_their_place_and_whether_their_passage_leads_its_article():
+    q = analyze("青禾站是什么？")
+    hits = [Hit(chunk_id="a:0", source="a.txt", title="", date=None, text="青禾站是车站。它在东部。", score=1.0),
+            Hit(chunk_id="b:2", source="b.txt", title="", date=None, text="青禾站有出口。", score=0.5)]
+    views = {v.text: v for v in sentence_views(q, hits)}
+    assert (views["青禾站是车站。"].index, views["青禾站是车站。"].lead) == (0, True)
+    assert (views["它在东部。"].index, views["它在东部。"].lead) == (1, True)
+    assert (views["青禾站有出口。"].index, views["青禾站有出口。"].lead) == (0, False)
