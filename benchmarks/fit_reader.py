@@ -251,11 +251,13 @@ def fold_models(X, y, group, rounds: int, params: dict, folds: int = FOLDS) -> l
     return out
 
 
-def fit_second_look(firsts: list[str], dev, params: dict) -> tuple[str, int]:
+def fit_second_look(firsts: list[str], dev, params: dict) -> tuple[str, int, list[str]]:
     """Trees over a candidate's features and `rag.rerank.context_rows` that add to its first
     score, fitted on the first scorer's best RERANK_TOP candidates of each dev question, as
     scored by the fold model that did not see it (`fold_models`): the second trees learn how far
-    a first score can be trusted on questions it has not seen. Returns (model text, trees)."""
+    a first score can be trusted on questions it has not seen. Returns (model text, trees, fold
+    models): the f-th fold model has as many trees, fitted without the questions of fold f, so
+    that dev's answers can be read wholly out of fold."""
     import lightgbm as lgb
 
     from rag.rerank import RERANK_TOP, context_rows
@@ -277,9 +279,16 @@ def fit_second_look(firsts: list[str], dev, params: dict) -> tuple[str, int]:
             y2.extend(int(grade[k] > 0) for k in top)
             init.extend(values[top])
             g2.extend([index] * len(top))
+    X2, y2, g2 = np.concatenate(X2).astype(np.float64), np.asarray(y2), np.asarray(g2)
+    init = np.asarray(init, dtype=np.float64)
     # the second trees add to the first score: they learn where it is wrong, from where it starts
-    return fit_trees(np.concatenate(X2).astype(np.float64), np.asarray(y2), np.asarray(g2), params=params,
-                     init=np.asarray(init, dtype=np.float64))
+    model, rounds = fit_trees(X2, y2, g2, params=params, init=init)
+    merged = {**TREE_PARAMS, **params}
+    fold = g2 % len(firsts)
+    folds = [lgb.train(merged, lgb.Dataset(X2[fold != f], y2[fold != f], group=_run_sizes(g2[fold != f]),
+                                           init_score=init[fold != f]), rounds).model_to_string()
+             for f in range(len(firsts))]
+    return model, rounds, folds
 
 
 def _run_sizes(group) -> list[int]:
@@ -388,7 +397,8 @@ def main(argv: list[str] | None = None) -> int:
                              "scored the spans inside, around and repeating each (rag.rerank)")
     parser.add_argument("--out-of-fold", action=argparse.BooleanOptionalAction, default=True,
                         help="fit the answer width and the abstention models on dev answers chosen by fold models "
-                             "that did not see the question (as val and users' questions are), and report dev so")
+                             "(first and second-look trees) that did not see the question (as val and users' "
+                             "questions are), and report dev so")
     parser.add_argument("--min-abstained", type=float, default=0.8, metavar="SHARE",
                         help="the abstention threshold with the best dev concise accuracy among those that abstain "
                              "on at least SHARE of dev's unanswerable questions (default 0.8, what the reader must "
@@ -450,15 +460,17 @@ def main(argv: list[str] | None = None) -> int:
             params = dict(_tree_param(t) for t in args.tree_param)
             trees, rounds = fit_trees(X, y, np.asarray(group), params=params)
             print(f"{rounds} trees", file=sys.stderr)
-            second = ""
+            second, seconds = "", []
             if args.second_look or args.out_of_fold:
                 firsts = fold_models(X, y, np.asarray(group), rounds, params)
                 if args.second_look:
-                    second, second_rounds = fit_second_look(firsts, dev, params)
+                    second, second_rounds, seconds = fit_second_look(firsts, dev, params)
                     print(f"second look: {second_rounds} trees ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
                 if args.out_of_fold:
-                    judge = [SpanRanker(mean.tolist(), scale.tolist(), [0.0] * X.shape[1], trees=m, rerank=second)
-                             for m in firsts]
+                    # fold f's questions are read by the first and second trees that did not see them
+                    judge = [SpanRanker(mean.tolist(), scale.tolist(), [0.0] * X.shape[1], trees=m,
+                                        rerank=seconds[f] if seconds else "")
+                             for f, m in enumerate(firsts)]
             ranker = SpanRanker(mean.tolist(), scale.tolist(), [0.0] * X.shape[1], trees=trees, rerank=second)
             judge = judge or ranker
         else:

@@ -55,10 +55,15 @@ def test_the_second_look_is_fitted_on_out_of_fold_first_scores():
     X = np.concatenate(X).astype(np.float64)
     small = {"min_data_in_leaf": 5}
     trees, rounds = fit_trees(X, np.asarray(y), np.asarray(group), params=small)
-    second, second_rounds = fit_second_look(fold_models(X, np.asarray(y), np.asarray(group), rounds, small), dev, small)
+    firsts = fold_models(X, np.asarray(y), np.asarray(group), rounds, small)
+    second, second_rounds, seconds = fit_second_look(firsts, dev, small)
     N = len(FEATURE_NAMES)
     ranker = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, trees=trees, rerank=second)
     assert ranker._second.num_feature() == N + len(CONTEXT_FEATURES) and second_rounds >= 1
+    # one second look per fold, as many trees each, none the same as another's: fitted without its fold
+    assert len(seconds) == len(firsts) and len(set(seconds)) == len(seconds)
+    assert all(SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, trees=f, rerank=s)._second.num_trees() == second_rounds
+               for f, s in zip(firsts, seconds))
     item, _, _, Xq, spans, grade, _ = _question_rows(rows[0])
     ranked = ranker.ranked(spans, Xq)
     assert len(ranked) == sum(not s.only_question_words for s in spans)
