@@ -235,17 +235,20 @@ def abstention_threshold(conf, min_abstained: float, margin_se: float = 1.0) -> 
     return max(allowed, key=lambda t: figures(conf, t)["concise_accuracy"]), need
 
 
-def fold_models(X, y, group, rounds: int, params: dict, folds: int = FOLDS) -> list[str]:
-    """First scorers of `rounds` trees, the f-th fitted without the dev questions whose index
+def fold_models(X, y, group, rounds: int, params: dict, folds: int = FOLDS, init=None) -> list[str]:
+    """Scorers of `rounds` trees, the f-th fitted without the dev questions whose index
     (`group`, each training row's index in `dev`) is f modulo `folds`: what they say of those
-    questions is what the shipped scorer says of questions it has not seen."""
+    questions is what the shipped scorer says of questions it has not seen. `init`: each row's
+    starting score (the first score, for second looks)."""
     import lightgbm as lgb
 
     params = {**TREE_PARAMS, **params}
     fold = group % folds
     out = []
     for f in range(folds):
-        out.append(lgb.train(params, lgb.Dataset(X[fold != f], y[fold != f], group=_run_sizes(group[fold != f])),
+        keep = fold != f
+        out.append(lgb.train(params, lgb.Dataset(X[keep], y[keep], group=_run_sizes(group[keep]),
+                                                 init_score=None if init is None else init[keep]),
                              rounds).model_to_string())
         print(f"  fold {f + 1} of {folds} fitted", file=sys.stderr)
     return out
@@ -283,12 +286,7 @@ def fit_second_look(firsts: list[str], dev, params: dict) -> tuple[str, int, lis
     init = np.asarray(init, dtype=np.float64)
     # the second trees add to the first score: they learn where it is wrong, from where it starts
     model, rounds = fit_trees(X2, y2, g2, params=params, init=init)
-    merged = {**TREE_PARAMS, **params}
-    fold = g2 % len(firsts)
-    folds = [lgb.train(merged, lgb.Dataset(X2[fold != f], y2[fold != f], group=_run_sizes(g2[fold != f]),
-                                           init_score=init[fold != f]), rounds).model_to_string()
-             for f in range(len(firsts))]
-    return model, rounds, folds
+    return model, rounds, fold_models(X2, y2, g2, rounds, params, len(firsts), init=init)
 
 
 def _run_sizes(group) -> list[int]:
@@ -323,8 +321,8 @@ def choices(ranker, per_question, answer_chars: int, start: int = 0):
     return out
 
 
-def outcomes(chosen, abstain=None, tight: bool = False):
-    """Per question: (confidence, correct if answered, concise if answered, cited right, unanswerable, kind).
+def outcomes(chosen, tight: bool = False):
+    """Per question: (the answer's score, correct if answered, concise if answered, cited right, unanswerable, kind).
 
     `tight`: concise means at most three times the expected span, with no allowance for short
     answers (what the answer width is fitted with, so that it widens only where that pays)."""
@@ -344,9 +342,13 @@ def outcomes(chosen, abstain=None, tight: bool = False):
         s = score_answer(item, ans)
         if tight and s["concise"]:
             s["concise"] = len(span.text) <= CONCISE_FACTOR * (expected_length(item) or len(span.text))
-        confidence = abstain.probability(choice.features) if abstain else choice.score
-        out.append((confidence, s["correct"], s["concise"], bool(s["cited_ok"]), unanswerable, kind))
+        out.append((choice.score, s["correct"], s["concise"], bool(s["cited_ok"]), unanswerable, kind))
     return out
+
+
+def with_confidence(chosen, scored, abstain):
+    """`outcomes` of `chosen` with the abstention model's P(right) in place of each answer's score."""
+    return [(abstain.probability(c.features), *o[1:]) if c else o for (*_, c), o in zip(chosen, scored)]
 
 
 def figures(results, threshold: float) -> dict:
@@ -519,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
             answerable = None
         abstainer = Abstainer(a_mean.tolist(), a_scale.tolist(), lr.coef_[0].tolist(), float(lr.intercept_[0]), 0.0,
                               answerable)
-        dev_conf = outcomes(dev_choices, abstainer)
+        dev_conf = with_confidence(dev_choices, dev_out, abstainer)
     abstainer.threshold, need = abstention_threshold(dev_conf, args.min_abstained, args.margin_se)
     at = figures(dev_conf, abstainer.threshold)
     print(f"threshold {abstainer.threshold:.3f}: dev unanswerable abstained {at['unanswerable_abstained']:.3f} "
@@ -535,13 +537,14 @@ def main(argv: list[str] | None = None) -> int:
         for split in ("dev", "val"):
             if split == "dev":      # the answers the judge chose above, scored as the threshold saw them
                 part = slice(dev_start[name], dev_start[name] + len(data[(name, split)]))
-                chosen, scored = dev_choices[part], dev_conf[part]
+                chosen, plain, scored = dev_choices[part], dev_out[part], dev_conf[part]
             else:
                 chosen = choices(ranker, data[(name, split)], ranker.answer_chars)
-                scored = outcomes(chosen, abstainer)
+                plain = outcomes(chosen)
+                scored = with_confidence(chosen, plain, abstainer)
             fig = figures(scored, threshold)
             report[f"{name}/{split}"] = fig
-            dumped[f"{name}/{split}"] = [(c.features if c else None, o) for (*_, c), o in zip(chosen, outcomes(chosen))]
+            dumped[f"{name}/{split}"] = [(c.features if c else None, o) for (*_, c), o in zip(chosen, plain)]
             print(f"| {name} | {split} | {fig['questions']} | {fig['accuracy']:.3f} | {fig['concise_accuracy']:.3f} | "
                   f"{fig['cited']:.3f} | {fig['unanswerable_abstained']:.3f} | {fig['answerable_abstained']:.3f} |")
             print(f"  concise by kind: {fig['concise_by_kind']}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from rag.frame import ANSWER_TYPES, WH_CLASSES, YEAR, Frame, bigram_recall, sentence_bigram_recall
 from rag.spans import HARD_PUNCT, Span, SentenceView
@@ -165,25 +165,26 @@ def _same(word: str, wanted: tuple[str, ...]) -> bool:
                               for w in wanted)
 
 
+def _around(c: SpanContext, width: int) -> str:
+    """The `width` characters either side of the span, "|" between them."""
+    norm = c.view.norm
+    return norm[max(0, c.span.start - width):c.span.start] + "|" + norm[c.span.end:c.span.end + width]
+
+
 def window_bigrams(c: SpanContext, width: int = 12) -> float:
     """Share of the question's character bigrams found within `width` characters either side
     of the span (robust where the question and the passage are segmented differently)."""
-    norm = c.view.norm
-    around = norm[max(0, c.span.start - width):c.span.start] + "|" + norm[c.span.end:c.span.end + width]
-    return bigram_recall(c.frame.bigrams, around)
+    return bigram_recall(c.frame.bigrams, _around(c, width))
 
 
-def _cjk_chars(text: str) -> set[str]:
-    return {ch for ch in text if "\u3400" <= ch <= "\u9fff" and ch not in _SKIP}
+@lru_cache(maxsize=1024)
+def _cjk_chars(text: str) -> frozenset[str]:
+    """The Chinese characters of `text`, particles left out (once per question, not per span)."""
+    return frozenset(ch for ch in text if "\u3400" <= ch <= "\u9fff" and ch not in _SKIP)
 
 
-def _share_in(chars: set[str], text: str) -> float:
+def _share_in(chars: frozenset[str], text: str) -> float:
     return sum(1 for ch in chars if ch in text) / len(chars) if chars else 0.0
-
-
-def _around(c: SpanContext, width: int) -> str:
-    norm = c.view.norm
-    return norm[max(0, c.span.start - width):c.span.start] + "|" + norm[c.span.end:c.span.end + width]
 
 
 def slot_chars_near(c: SpanContext, width: int = 10) -> float:

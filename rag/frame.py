@@ -185,9 +185,9 @@ def wh_class(wh: str, after: str) -> str:
         return "when"
     if wh in ("为什么", "为何", "why"):
         return "why"
-    if wh in ("是否",):
+    if wh == "是否":
         return "whether"
-    if _PERSON_Q.fullmatch(wh) or wh == "哪位":
+    if _PERSON_Q.fullmatch(wh):
         return "who"
     if wh in ("哪里", "哪儿", "何地", "何处", "where") or (wh.startswith("哪") and after[:1] in ("里", "儿")):
         return "where"
