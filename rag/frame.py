@@ -24,7 +24,7 @@ from text.tagged import tag_words
 from text.tokenize import STOP_WORDS
 
 __all__ = ["Frame", "frame", "ANSWER_TYPES", "WH_CLASSES", "wh_class", "YEAR", "bigram_recall", "sentence_bigram_recall", "question_names",
-           "names_found", "term_coverage", "unmatched_run"]
+           "names_found", "term_coverage", "unmatched_run", "title_run"]
 
 ANSWER_TYPES = ("count", "amount", "percent", "number", "date", "person", "place", "org", "list", "other")
 # what the question word itself asks, finer than the answer type where that is "other"
@@ -95,6 +95,28 @@ def unmatched_run(rest: str, text: str) -> int:
             best = max(best, run)
         else:
             run = 0
+    return best
+
+
+@lru_cache(maxsize=4096)
+def title_run(rest: str, title: str) -> int:
+    """The longest run of the passage's title that the question holds, in characters, spaces
+    left out: a question names what its article is about ("槐山书院创办于哪一年" and the title
+    "槐山书院"), while a question about an article that is not in the store meets the titles
+    of other articles in a character or two at most.
+
+    >>> title_run("槐山书院创办于哪一年", "槐山书院"), title_run("槐山书院创办于哪一年", "青禾中学")
+    (4, 0)
+    """
+    a, b = "".join(rest.split()), "".join(title.split())
+    best, prev = 0, [0] * (len(b) + 1)
+    for ch in a:
+        cur = [0] * (len(b) + 1)
+        for j, other in enumerate(b, 1):
+            if ch == other:
+                cur[j] = prev[j - 1] + 1
+                best = max(best, cur[j])
+        prev = cur
     return best
 
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from common.errors import ConfigError
 from rag.features import FEATURE_NAMES, SpanContext, feature_vector
-from rag.frame import Frame, bigram_recall, names_found, sentence_bigram_recall, term_coverage, unmatched_run
+from rag.frame import Frame, bigram_recall, names_found, sentence_bigram_recall, term_coverage, title_run, unmatched_run
 from rag.rerank import CONTEXT_FEATURES, RERANK_TOP, context_rows
 from rag.spans import SentenceView, Span, candidate_spans
 
@@ -44,11 +44,13 @@ ABSTAIN_FEATURES = ["best_score", "answer_mass", "margin", "sentence_coverage", 
                     "passage_coverage", "passage_rarest", "passage_bigrams", "passage_names",
                     "pool_coverage", "pool_bigrams", "pool_names",
                     # the longest run of the question's characters the passage / all passages never hold
-                    "passage_unmatched", "pool_unmatched"]
+                    "passage_unmatched", "pool_unmatched",
+                    # the longest run of the answer's passage's title / of any passage's title the question holds
+                    "passage_title", "pool_title"]
 # of those, what tells whether the retrieved passages hold an answer at all (a question about an
 # article that is not in the store names things none of them mention)
 ANSWERABLE_FEATURES = ["top_coverage", "passage_coverage", "passage_unmatched", "pool_coverage", "pool_bigrams",
-                       "pool_names", "pool_unmatched"]
+                       "pool_names", "pool_unmatched", "pool_title"]
 _ANSWERABLE_COLUMNS = [ABSTAIN_FEATURES.index(n) for n in ANSWERABLE_FEATURES]
 
 
@@ -264,7 +266,9 @@ class SpanRanker:
                     passage_cov, float(rarest), bigram_recall(frame.bigrams, passage), names_found(frame.names, passage),
                     term_coverage(frame.terms, pool)[0], bigram_recall(frame.bigrams, pool), names_found(frame.names, pool),
                     float(min(8, unmatched_run(frame.rest, span.sent.passage))),
-                    float(min(8, unmatched_run(frame.rest, "\n".join(dict.fromkeys(v.passage for v in views)))))]
+                    float(min(8, unmatched_run(frame.rest, "\n".join(dict.fromkeys(v.passage for v in views))))),
+                    float(min(8, title_run(frame.rest, span.sent.title))),
+                    float(min(8, max(title_run(frame.rest, t) for t in {v.title for v in views})))]
         return Choice(span, scored[best_k][0], features)
 
     def confident(self, choice: Choice, threshold: float | None = None) -> bool:

@@ -45,6 +45,7 @@ class SentenceView:
     passage: str = ""             # fold(title + text) of its passage, shared by its sentences
     index: int = 0                # its place among its passage's sentences, 0 = the first
     lead: bool = False            # its passage opens its article (the article's first chunk)
+    title: str = ""               # fold(title) of its passage's article
 
 
 @dataclass
@@ -114,6 +115,7 @@ def sentence_views(q: Question, hits: list[Hit]) -> list[SentenceView]:
     for i, hit in enumerate(hits):
         context = fold((hit.title or "") + "\n" + hit.text)
         lead = chunk_position(hit.chunk_id) == 0
+        title = fold(hit.title or "")
         index = 0
         for s in split_sentences(hit.text):
             # a run-on "sentence" is read in pieces of whole clauses
@@ -121,7 +123,7 @@ def sentence_views(q: Question, hits: list[Hit]) -> list[SentenceView]:
             for p in pieces:
                 if p.strip():
                     view = _view(q, i, p, context)
-                    view.index, view.lead = index, lead
+                    view.index, view.lead, view.title = index, lead, title
                     views.append(view)
                     index += 1
     order = sorted(range(len(views)), key=lambda k: (-views[k].coverage, views[k].hit))

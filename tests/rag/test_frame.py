@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.frame import frame, names_found, question_names, term_coverage, unmatched_run
+from rag.frame import frame, names_found, question_names, term_coverage, title_run, unmatched_run
 from rag.question import analyze
 from text.tagged import tag_words
 
@@ -68,6 +68,15 @@ def test_unmatched_run_finds_a_name_the_text_never_mentions():
     assert unmatched_run(rest, "槐山书院占地面积40亩。") == 0
     # particles between matched pairs are not a name
     assert unmatched_run(frame(analyze("林知远的书院在哪里？")).rest, "林知远创办书院") == 0
+
+
+def test_title_run_is_the_longest_stretch_of_a_title_the_question_names():
+    rest = frame(analyze("槐山书院创办于哪一年？")).rest
+    assert title_run(rest, "槐山书院") == 4
+    assert title_run(rest, "槐山 书院") == 4              # spaces in a title do not break the run
+    assert title_run(rest, "青禾山中学") == 1             # one character in common (山)
+    assert title_run(rest, "") == 0
+    assert title_run(frame(analyze("When did the Riverton club open?")).rest, "riverton club") == len("rivertonclub")
 
 
 @pytest.mark.parametrize("question, wh_class", [

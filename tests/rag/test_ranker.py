@@ -144,6 +144,23 @@ def test_ranked_drops_candidates_made_of_the_question_words():
     assert len(ranked) == sum(not s.only_question_words for s in spans)
 
 
+def test_the_choice_reads_how_much_of_its_passage_s_title_the_question_names():
+    from rag.frame import frame
+    from rag.question import analyze
+    from rag.spans import candidate_spans, sentence_views
+    from rag.types import Hit
+
+    q = analyze("槐山书院创办于哪一年？")
+    hits = [Hit(chunk_id="a:0", source="a.txt", title="青禾中学", date=None, text="该校创办于1901年。", score=2.0),
+            Hit(chunk_id="b:0", source="b.txt", title="槐山书院", date=None, text="书院有三百名学生。", score=1.0)]
+    views = sentence_views(q, hits)
+    ranker = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N)
+    span = next(s for v in views if v.hit == 0 for s in candidate_spans(v) if s.text == "1901年")
+    f = dict(zip(ABSTAIN_FEATURES, ranker.choose([(1.0, span)], views, frame(q)).features))
+    assert f["passage_title"] == 0.0     # the answer's passage is about another school
+    assert f["pool_title"] == 4.0        # another retrieved passage is about 槐山书院
+
+
 def _second_look_trees() -> str:
     """Second-look trees that learned a perverse rule: the further down the first ranking, the better."""
     from rag.rerank import CONTEXT_FEATURES
