@@ -98,7 +98,6 @@ def unmatched_run(rest: str, text: str) -> int:
     return best
 
 
-@lru_cache(maxsize=4096)
 def title_run(rest: str, title: str) -> int:
     """The longest run of the passage's title that the question holds, in characters, spaces
     left out: a question names what its article is about ("槐山书院创办于哪一年" and the title
