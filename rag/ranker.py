@@ -35,7 +35,7 @@ __all__ = ["SpanRanker", "Abstainer", "Answerable", "ANSWERABLE_FEATURES", "Choi
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
 MODEL_FORMAT = 3
-TOP_SENTENCES = 6     # sentences whose spans are scored, by coverage
+TOP_SENTENCES = 9     # sentences whose spans are scored, by coverage
 
 
 ABSTAIN_FEATURES = ["best_score", "answer_mass", "margin", "sentence_coverage", "top_coverage",
