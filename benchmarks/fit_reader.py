@@ -55,8 +55,9 @@ def retrieved(name: str, split: str, devsets: Path, work: Path, refresh: bool) -
     # only retrieval is used here: the rules reader stands in, so no fitted model is needed
     assistant = Assistant(store=work / f"{name}-store", auto_ingest=False, progress=False,
                           reader=ExtractiveReader())
-    if assistant.store.count() == 0:
-        print(f"{name}: {assistant.ingest([folder / 'corpus.jsonl']).summary()}", file=sys.stderr)
+    report = assistant.ingest([folder / "corpus.jsonl"])   # incremental: unchanged articles are skipped
+    if report.ingested or report.skipped:
+        print(f"{name}: {report.summary()}", file=sys.stderr)
     rows = []
     for item in load_questions(folder / f"{split}.jsonl"):
         hits = assistant.search(item["question"], assistant.settings.top_k)

@@ -17,7 +17,7 @@ from ingest.chunk import Chunk, chunk_article, content_hash, doc_id_for
 from ingest.loaders import Article, Skip, discover, load_file
 from store.chroma import FORMAT_VERSION
 from store.protocols import Embedder, LexicalIndex, VectorStore
-from store.schema import ChunkMeta
+from store.schema import INDEXED_AS, ChunkMeta, indexed_text
 
 __all__ = ["IngestReport", "ingest_paths", "remove_sources"]
 
@@ -82,7 +82,8 @@ class _Batch:
         if items or stale:
             # similar lengths batch together: less padding, faster encoding
             items.sort(key=lambda item: len(item[0].norm))
-            vectors = self._embedding.submit(self.embedder.embed_texts, [c.norm for c, _ in items])
+            vectors = self._embedding.submit(self.embedder.embed_texts,
+                                             [indexed_text(c.norm, m.title) for c, m in items])
             self._in_flight.append(self._writing.submit(self._write, items, vectors, stale))
         while self._in_flight and (wait or len(self._in_flight) >= _IN_FLIGHT):
             self._in_flight.popleft().result()  # re-raises a failed embed or write here
@@ -91,7 +92,7 @@ class _Batch:
         if items:
             self.store.upsert([c.id for c, _ in items], [c.text for c, _ in items], vectors.result(),
                               [replace(m, chunk_index=c.index, start=c.start) for c, m in items])
-            self.lexical.stage({c.id: c.norm for c, _ in items})
+            self.lexical.stage({c.id: indexed_text(c.norm, m.title) for c, m in items})
             self.report.chunks_added += len(items)
         if stale:
             self.store.delete_ids(stale)
@@ -201,7 +202,7 @@ def _ingest_articles(articles: list[Article], store: VectorStore, batch: _Batch,
     doc_ids = [doc_id_for(a.source) for a in articles]
     states = store.doc_states(doc_ids)
     for a, doc_id in zip(articles, doc_ids):
-        digest = content_hash(str(FORMAT_VERSION), embedder.name, str(budget), a.source, a.text,
+        digest = content_hash(str(FORMAT_VERSION), INDEXED_AS, embedder.name, str(budget), a.source, a.text,
                               a.title, a.date or "", a.url or "")
         old_hash, old_ids = states.get(doc_id, (None, []))
         if old_hash == digest:

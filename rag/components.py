@@ -28,6 +28,7 @@ from store.chroma import ChunkStore
 from store.embed import SentenceEmbedder
 from store.lexical import BM25Index
 from store.protocols import Embedder, LexicalIndex, VectorStore
+from store.schema import indexed_text
 
 __all__ = ["Components", "build_components", "open_lexical", "sync_lexical"]
 
@@ -101,5 +102,6 @@ def sync_lexical(lex: LexicalIndex, store: VectorStore) -> bool:
         generation = store.generation
     from text.normalize import normalize
 
-    lex.rebuild(((c.id, normalize(c.text)) for c in store.iter_all()), store.generation)
+    lex.rebuild(((c.id, indexed_text(normalize(c.text), c.meta.title)) for c in store.iter_all()),
+                store.generation)
     return True

@@ -8,7 +8,7 @@ What is checked, over every chunk in Chroma:
   - the lexical index holds exactly Chroma's chunks, at Chroma's generation.
 
 Repairs (`repair=True`, under the writer lock):
-  - a missing vector is computed again from the chunk's own text (nothing is lost);
+  - a missing vector is computed again from the chunk's own text and title (nothing is lost);
   - a chunk without text or metadata, and every chunk of an incomplete document, is deleted: an
     interrupted remove is finished, an interrupted ingest rolled back to "not stored", and the
     next `rag ingest` of those files stores them whole (the report names their sources);
@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from store.protocols import Embedder
-from store.schema import ChunkMeta, complete
+from store.schema import ChunkMeta, complete, indexed_text
 
 __all__ = ["Health", "check_store"]
 
@@ -105,10 +105,11 @@ def check_store(store, lexical, embedder: Embedder | None = None, repair: bool =
         stored_chunks = store.get(revive)
         for i in range(0, len(revive), 256):
             part = [stored_chunks[c] for c in revive[i:i + 256] if c in stored_chunks]
-            vectors = embedder.embed_texts([normalize(c.text) for c in part])
+            vectors = embedder.embed_texts([indexed_text(normalize(c.text), c.meta.title) for c in part])
             store.upsert([c.id for c in part], [c.text for c in part], vectors, [c.meta for c in part])
         health.repaired["vectors recomputed"] = len(revive)
     generation = store.bump_generation() if doomed or revive else store.generation
-    lexical.rebuild(((c.id, normalize(c.text)) for c in store.iter_all(batch=batch)), generation)
+    lexical.rebuild(((c.id, indexed_text(normalize(c.text), c.meta.title)) for c in store.iter_all(batch=batch)),
+                    generation)
     health.repaired["lexical index rebuilt"] = len(lexical)
     return health

@@ -16,7 +16,23 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Mapping
 
-__all__ = ["ChunkMeta", "StoredChunk", "complete"]
+__all__ = ["ChunkMeta", "StoredChunk", "complete", "indexed_text", "INDEXED_AS"]
+
+INDEXED_AS = "title+text"   # what retrieval indexes for a chunk; in the content hash, so a change re-indexes
+
+
+def indexed_text(norm: str, title: str | None) -> str:
+    """What retrieval (lexical and dense) indexes for a chunk: its article's title, then its
+    normalised text. A chunk deep in an article seldom names what the article is about ("体长可达
+    60公分" under the title of the fish it measures); the title does. A chunk that opens with the
+    title already is indexed as it is. Ingest, the lexical rebuild and the vector repair all
+    index through here."""
+    from text.normalize import normalize
+
+    head = normalize(title or "").strip()
+    if not head or norm.lstrip().startswith(head):
+        return norm
+    return f"{head}\n{norm}"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ import pytest
 
 from common.errors import InputError, ModelMismatchError
 from rag import Assistant
+from text.tokenize import lexical_tokens
+from text.normalize import normalize
 
 ARTICLES = {
     "a_harbor.txt": "临海市质量奖揭晓\n发布时间：2023-05-06\n临海市共有七家企业获得第三届临海市质量奖。"
@@ -170,3 +172,36 @@ def test_two_files_of_one_name_in_two_folders_are_two_documents(unit, write_arti
     report = unit.ingest([one, two])
     assert sorted(report.ingested) == [f"{one}/report.txt", f"{two}/report.txt"] and not report.skipped
     assert len(unit.documents()) == 2
+
+
+def test_a_chunk_deep_in_an_article_is_found_by_the_article_s_title(tmp_path, hash_embedder):
+    filler = "它常在清晨觅食。" * 12
+    lines = [
+        {"id": "a", "title": "银鳞鱼", "text": "银鳞鱼是一种淡水鱼。" + filler + "体长可达60公分。"},
+        {"id": "b", "title": "金鳍鱼", "text": "金鳍鱼是一种海鱼。" + filler + "成鱼体长可达35公分，体长随水温而变。"},
+    ]
+    path = tmp_path / "fish.jsonl"
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+    assistant = Assistant(store=tmp_path / "store", embedder=hash_embedder, progress=False,
+                          auto_ingest=False, chunk_tokens=24)
+    assistant.ingest([path])
+    assert assistant.store.count() >= 4   # each article is cut into several chunks
+    top = assistant.search("银鳞鱼的体长是多少？", 1)[0]
+    assert top.title == "银鳞鱼" and "60公分" in top.text and "银鳞鱼" not in top.text
+    # the lexical index rebuilt from Chroma reads the titles too
+    shutil.rmtree(tmp_path / "store" / "lexical")
+    again = Assistant(store=tmp_path / "store", embedder=hash_embedder, progress=False, auto_ingest=False)
+    again.search("银鳞鱼的体长是多少？", 1)   # loads, finds the cache missing, rebuilds it
+    (best, _), = again.lexical.search(lexical_tokens(normalize("银鳞鱼的体长是多少？")), 1)
+    assert "60公分" in again.store.get([best])[best].text
+
+
+def test_a_change_of_what_is_indexed_re_indexes_every_document_on_the_next_ingest(unit, corpus, monkeypatch):
+    import ingest.pipeline
+
+    unit.ingest([corpus])
+    count = unit.store.count()
+    monkeypatch.setattr(ingest.pipeline, "INDEXED_AS", "text only")
+    again = unit.ingest([corpus])
+    assert len(again.ingested) == 3 and again.unchanged == []
+    assert unit.store.count() == count   # replaced, not duplicated

@@ -95,3 +95,13 @@ def test_a_whole_document_is_complete():
 ])
 def test_an_interrupted_write_leaves_an_incomplete_document(metas):
     assert not complete(metas)
+
+
+def test_the_index_reads_the_title_before_a_chunk_that_does_not_open_with_it():
+    from store.schema import indexed_text
+
+    assert indexed_text("体长可达60公分。", "银鳞鱼") == "银鳞鱼\n体长可达60公分。"
+    assert indexed_text("银鳞鱼是一种淡水鱼。", "银鳞鱼") == "银鳞鱼是一种淡水鱼。"   # opens with it already
+    assert indexed_text("体长可达60公分。", None) == "体长可达60公分。"
+    assert indexed_text("体长可达60公分。", "  ") == "体长可达60公分。"
+    assert indexed_text("the body is 60 cm long.", "Silver Fin") == "silver fin\nthe body is 60 cm long."
