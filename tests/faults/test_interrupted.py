@@ -170,3 +170,34 @@ def test_a_document_with_a_chunk_lacking_its_vector_is_not_unchanged(clean, tmp_
     assert again.returncode == 0 and "1 documents ingested, 7 unchanged" in again.stdout, again.stdout
     code, health = verify(store)
     assert code == 0 and health["problems"] == 0 and chunk_ids(store) == ids
+
+
+def test_a_recomputed_vector_is_the_one_ingest_wrote(clean, tmp_path):
+    """The repair embeds what ingest embedded (the article's title, then the chunk), not the bare text."""
+    import sqlite3
+
+    import chromadb
+    import numpy as np
+    from chromadb.api.client import SharedSystemClient
+
+    from store.chroma import COLLECTION
+
+    folder, store, ids = _copy(clean, tmp_path)
+    lost = next(i for i in ids if not i.endswith(":00000"))   # a chunk that does not open its article
+
+    def vector() -> np.ndarray:
+        SharedSystemClient.clear_system_cache()   # read what the repairing process wrote, not a cached copy
+        client = chromadb.PersistentClient(path=str(store / "chroma"))
+        got = client.get_collection(COLLECTION, embedding_function=None).get(ids=[lost], include=["embeddings"])
+        return np.asarray(got["embeddings"][0])
+
+    before = vector()
+    SharedSystemClient.clear_system_cache()
+    db = sqlite3.connect(store / "chroma" / "chroma.sqlite3")
+    db.execute("delete from embeddings_queue where id = ?", (lost,))
+    db.commit()
+    db.close()
+    assert verify(store)[1]["missing_vectors"] == [lost]
+    code, health = verify(store, "--repair")
+    assert code == 0 and health["repaired"]["vectors recomputed"] == 1
+    assert np.allclose(vector(), before, atol=1e-5)
