@@ -82,17 +82,17 @@ class _Batch:
         if items or stale:
             # similar lengths batch together: less padding, faster encoding
             items.sort(key=lambda item: len(item[0].norm))
-            vectors = self._embedding.submit(self.embedder.embed_texts,
-                                             [indexed_text(c.norm, m.title) for c, m in items])
-            self._in_flight.append(self._writing.submit(self._write, items, vectors, stale))
+            texts = [indexed_text(c.norm, m.title) for c, m in items]
+            vectors = self._embedding.submit(self.embedder.embed_texts, texts)
+            self._in_flight.append(self._writing.submit(self._write, items, texts, vectors, stale))
         while self._in_flight and (wait or len(self._in_flight) >= _IN_FLIGHT):
             self._in_flight.popleft().result()  # re-raises a failed embed or write here
 
-    def _write(self, items: list[tuple[Chunk, ChunkMeta]], vectors, stale: list[str]) -> None:
+    def _write(self, items: list[tuple[Chunk, ChunkMeta]], texts: list[str], vectors, stale: list[str]) -> None:
         if items:
             self.store.upsert([c.id for c, _ in items], [c.text for c, _ in items], vectors.result(),
                               [replace(m, chunk_index=c.index, start=c.start) for c, m in items])
-            self.lexical.stage({c.id: indexed_text(c.norm, m.title) for c, m in items})
+            self.lexical.stage({c.id: text for (c, _), text in zip(items, texts)})
             self.report.chunks_added += len(items)
         if stale:
             self.store.delete_ids(stale)

@@ -28,7 +28,6 @@ from store.chroma import ChunkStore
 from store.embed import SentenceEmbedder
 from store.lexical import BM25Index
 from store.protocols import Embedder, LexicalIndex, VectorStore
-from store.schema import indexed_text
 
 __all__ = ["Components", "build_components", "open_lexical", "sync_lexical"]
 
@@ -100,8 +99,5 @@ def sync_lexical(lex: LexicalIndex, store: VectorStore) -> bool:
             break
         time.sleep(0.1)
         generation = store.generation
-    from text.normalize import normalize
-
-    lex.rebuild(((c.id, indexed_text(normalize(c.text), c.meta.title)) for c in store.iter_all()),
-                store.generation)
+    lex.rebuild(((c.id, c.indexed()) for c in store.iter_all()), store.generation)
     return True

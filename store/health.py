@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from store.protocols import Embedder
-from store.schema import ChunkMeta, complete, indexed_text
+from store.schema import ChunkMeta, complete
 
 __all__ = ["Health", "check_store"]
 
@@ -66,7 +66,6 @@ def check_store(store, lexical, embedder: Embedder | None = None, repair: bool =
                 batch: int = 2000) -> Health:
     """Check every chunk of `store` and the `lexical` index against it (see the module notes);
     with `repair`, fix what can be fixed (`embedder` recomputes missing vectors)."""
-    from text.normalize import normalize
 
     health = Health()
     docs: dict[str, list[ChunkMeta]] = {}
@@ -105,11 +104,10 @@ def check_store(store, lexical, embedder: Embedder | None = None, repair: bool =
         stored_chunks = store.get(revive)
         for i in range(0, len(revive), 256):
             part = [stored_chunks[c] for c in revive[i:i + 256] if c in stored_chunks]
-            vectors = embedder.embed_texts([indexed_text(normalize(c.text), c.meta.title) for c in part])
+            vectors = embedder.embed_texts([c.indexed() for c in part])
             store.upsert([c.id for c in part], [c.text for c in part], vectors, [c.meta for c in part])
         health.repaired["vectors recomputed"] = len(revive)
     generation = store.bump_generation() if doomed or revive else store.generation
-    lexical.rebuild(((c.id, indexed_text(normalize(c.text), c.meta.title)) for c in store.iter_all(batch=batch)),
-                    generation)
+    lexical.rebuild(((c.id, c.indexed()) for c in store.iter_all(batch=batch)), generation)
     health.repaired["lexical index rebuilt"] = len(lexical)
     return health

@@ -82,6 +82,12 @@ class StoredChunk:
     text: str
     meta: ChunkMeta
 
+    def indexed(self) -> str:
+        """What retrieval indexes for this chunk, rebuilt from what Chroma stores."""
+        from text.normalize import normalize
+
+        return indexed_text(normalize(self.text), self.meta.title)
+
 
 def complete(metas: list[ChunkMeta]) -> bool:
     """Whether the stored chunks of one document are a whole version of it: one content hash,

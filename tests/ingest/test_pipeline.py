@@ -8,8 +8,8 @@ import pytest
 
 from common.errors import InputError, ModelMismatchError
 from rag import Assistant
-from text.tokenize import lexical_tokens
 from text.normalize import normalize
+from text.tokenize import lexical_tokens
 
 ARTICLES = {
     "a_harbor.txt": "临海市质量奖揭晓\n发布时间：2023-05-06\n临海市共有七家企业获得第三届临海市质量奖。"
