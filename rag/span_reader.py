@@ -19,10 +19,11 @@ from rag.ranker import SpanRanker
 from rag.reader import ABSTAIN_TEXT
 from rag.spans import sentence_views
 from rag.types import Hit, Reading
+from rag.verify import without_markers
 from text.normalize import has_cjk, to_simplified, to_traditional
-from text.numbers import find_quantities, format_value_en
+from text.numbers import CLASSIFIERS, find_quantities, format_value_en
 
-__all__ = ["SpanReader", "RoutedReader", "RULE_KINDS"]
+__all__ = ["SpanReader", "RoutedReader", "RULE_KINDS", "in_asked_unit", "figure_of_kind"]
 
 # Question kinds the hand-written rules read typed spans for (a count in the asked unit, an
 # amount of money); every other question goes to the span ranker, dates and lists of names
@@ -55,7 +56,12 @@ class RoutedReader:
     question on Chinese passages (who, what, when, where, why, which ones, other numbers) by the
     fitted span ranker. The ranker was fitted on Chinese questions over Chinese passages only, so English
     questions and questions read across languages stay with the rules, as do the figures of
-    news articles, which the rules still read better (benchmarks/RESULTS.md has both)."""
+    news articles, which the rules still read better (benchmarks/RESULTS.md has both).
+
+    A count or amount the rules cannot give in its type (they abstain, or give a bare number
+    where the question counts in a unit: "几届" answered "1580") goes to the span ranker, whose
+    answer is taken when it is a figure of the asked kind (a count; an amount not counted in a
+    classifier), and otherwise the rules' answer stands."""
 
     def __init__(self, rules, spans: SpanReader | None = None, rule_kinds: tuple[str, ...] = RULE_KINDS):
         self.rules = rules
@@ -64,8 +70,34 @@ class RoutedReader:
 
     def read(self, q: Question, hits: list[Hit]) -> Reading:
         chinese = q.lang == "zh" and bool(hits) and all(has_cjk(h.text) for h in hits)
-        use_spans = chinese and q.kind not in self.rule_kinds
-        return (self.spans if use_spans else self.rules).read(q, hits)
+        if not chinese:
+            return self.rules.read(q, hits)
+        if q.kind not in self.rule_kinds:
+            return self.spans.read(q, hits)
+        ruled = self.rules.read(q, hits)
+        if in_asked_unit(q, ruled):
+            return ruled
+        spanned = self.spans.read(q, hits)
+        return spanned if figure_of_kind(q, spanned) else ruled
+
+
+def _figures(reading: Reading) -> list:
+    return [] if reading.abstained else find_quantities(without_markers(reading.answer))
+
+
+def in_asked_unit(q: Question, reading: Reading) -> bool:
+    """The answer is a figure in a unit, or the question names no unit to count in."""
+    figures = _figures(reading)
+    return bool(figures) and (not q.classifier or any(f.unit for f in figures))
+
+
+def figure_of_kind(q: Question, reading: Reading) -> bool:
+    """The answer holds a figure of the kind asked: any figure for a count, one not counted in a
+    classifier (4个 is no sum of money) for an amount."""
+    figures = _figures(reading)
+    if q.kind == "amount":
+        return any(not (f.unit and f.unit in CLASSIFIERS) for f in figures)
+    return bool(figures)
 
 
 def _say(q: Question, text: str) -> str:

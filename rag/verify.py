@@ -24,7 +24,7 @@ from text.numbers import find_quantities, same_value
 from rag.prompt import is_instruction
 from rag.types import Hit
 
-__all__ = ["Verification", "verify_answer", "citation_numbers"]
+__all__ = ["Verification", "verify_answer", "citation_numbers", "without_markers"]
 
 _ENUMERATOR = re.compile(r"(?m)^\s*(?:\d{1,2}[.)、]|[-*•])(?:\s+|$)")  # "1. " list numbering is not a figure
 _MARKER = re.compile(r"\s?(?:\[(\d+(?:\s*[,，、]\s*\d+)*)\]|【(\d+(?:\s*[,，、]\s*\d+)*)】)")
@@ -55,6 +55,15 @@ def citation_numbers(text: str) -> list[int]:
             if n not in out:
                 out.append(n)
     return out
+
+
+def without_markers(text: str) -> str:
+    """The text with its citation markers taken out.
+
+    >>> without_markers("41 million yuan [2]【3】")
+    '41 million yuan'
+    """
+    return _MARKER.sub("", text).strip()
 
 
 def _marker_numbers(m: re.Match) -> list[int]:

@@ -93,6 +93,51 @@ def test_the_router_sends_each_question_to_the_reader_fitted_for_it(question, te
     assert _read(question, *texts, reader=reader).answer == expected
 
 
+class _Says:
+    """A reader that gives one reading, to see which answer the router keeps."""
+
+    def __init__(self, answer: str | None):
+        self.answer = answer
+
+    def read(self, q, hits):
+        from rag.types import Reading
+        if self.answer is None:
+            return Reading(answer="资料中没有找到这个问题的答案。", abstained=True)
+        return Reading(answer=f"{self.answer} [1]", abstained=False)
+
+
+@pytest.mark.parametrize("question, rules, spans, expected", [
+    ("槐山书院曾培养多少名进士？", "12名", "十二名", "12名"),            # the rules' count, in its unit
+    ("槐山书院改制是第几届会议决定的？", "1952", "第三届", "第三届"),     # a bare number for 第几届
+    ("槐山书院曾培养多少名进士？", None, "十二名", "十二名"),             # the rules found no count
+    ("槐山书院曾培养多少名进士？", None, "青禾市", None),                 # the ranker's words are no count
+    ("槐山书院的修缮经费是多少元？", None, "三万元", "三万元"),           # an amount the rules missed
+    ("槐山书院的修缮经费是多少元？", None, "三万件", None),               # a count of things is no sum
+    ("槐山书院的修缮经费是多少元？", "3万", "三万件", "3万"),             # no unit asked: the rules' figure
+])
+def test_a_count_the_rules_cannot_give_in_its_type_falls_to_a_figure_from_the_ranker(question, rules, spans, expected):
+    from rag.span_reader import RoutedReader
+
+    reading = RoutedReader(_Says(rules), _Says(spans)).read(analyze(question), [
+        Hit(chunk_id="d:0", source="d.txt", title="", date=None, text=PASSAGE, score=1.0)])
+    if expected is None:
+        assert reading.abstained
+    else:
+        assert reading.answer == f"{expected} [1]"
+
+
+def test_the_ranker_is_not_asked_when_the_rules_give_a_count_in_its_unit():
+    from rag.span_reader import RoutedReader
+
+    class _Unasked:
+        def read(self, q, hits):
+            raise AssertionError("the span ranker was asked")
+
+    reading = RoutedReader(_Says("12名"), _Unasked()).read(analyze("槐山书院曾培养多少名进士？"), [
+        Hit(chunk_id="d:0", source="d.txt", title="", date=None, text=PASSAGE, score=1.0)])
+    assert reading.answer == "12名 [1]"
+
+
 def _scored(sentence: str, scores: dict[str, float]):
     from rag.frame import frame
     from rag.spans import candidate_spans, sentence_views

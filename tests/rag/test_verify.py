@@ -49,3 +49,11 @@ def test_list_numbering_is_not_a_figure():
 
 def test_citation_numbers():
     assert citation_numbers("a [2] b [1, 3] c【4】 d [2]") == [2, 1, 3, 4]
+
+
+def test_markers_come_out_of_an_answer():
+    from rag.verify import without_markers
+
+    assert without_markers("4100万元 [1]【2】") == "4100万元"
+    assert without_markers("第3届 [1, 2]") == "第3届"
+    assert without_markers("no marker") == "no marker"
