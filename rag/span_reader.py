@@ -21,7 +21,7 @@ from rag.spans import sentence_views
 from rag.types import Hit, Reading
 from rag.verify import without_markers
 from text.normalize import has_cjk, to_simplified, to_traditional
-from text.numbers import CLASSIFIERS, find_quantities, format_value_en
+from text.numbers import CLASSIFIERS, Quantity, find_quantities, format_value_en
 
 __all__ = ["SpanReader", "RoutedReader", "RULE_KINDS", "in_asked_unit", "figure_of_kind"]
 
@@ -81,12 +81,12 @@ class RoutedReader:
         return spanned if figure_of_kind(q, spanned) else ruled
 
 
-def _figures(reading: Reading) -> list:
+def _figures(reading: Reading) -> list[Quantity]:
     return [] if reading.abstained else find_quantities(without_markers(reading.answer))
 
 
 def in_asked_unit(q: Question, reading: Reading) -> bool:
-    """The answer is a figure in a unit, or the question names no unit to count in."""
+    """The answer holds a figure, in a unit when the question counts in one ("几届": 3届, not 3)."""
     figures = _figures(reading)
     return bool(figures) and (not q.classifier or any(f.unit for f in figures))
 
