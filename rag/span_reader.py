@@ -2,8 +2,8 @@
 
 Candidates (`rag.spans`) are scored by a model fitted on open data (`rag.ranker`); the answer
 is the best span copied from its sentence, in the question's script, cited `[1]`, with its
-sentence as the quote. The answer may widen to a candidate that holds the best one and more of
-the model's probability (up to a length fitted with it). When a second small model, fitted on
+sentence as the quote; a figure it cuts at an edge is taken whole ("1993年9" -> "1993年9月1日").
+The answer may widen to a candidate that holds the best one and more of the model's probability (up to a length fitted with it). When a second small model, fitted on
 the same data, gives the answer too low a chance of being right, it says it does not know.
 An English question answered from a Chinese sentence gets the figure in English as well
 ("8 (8家)").
@@ -17,7 +17,7 @@ from rag.frame import frame
 from rag.question import Question
 from rag.ranker import SpanRanker
 from rag.reader import ABSTAIN_TEXT
-from rag.spans import sentence_views
+from rag.spans import sentence_views, whole_figures
 from rag.types import Hit, Reading
 from rag.verify import without_markers
 from text.normalize import has_cjk, to_simplified, to_traditional
@@ -46,7 +46,7 @@ class SpanReader:
         choice = self.ranker.choose(self.ranker.rank(f, views), views, f)
         if choice is None or not self.ranker.confident(choice, self.threshold):
             return _abstain(q)
-        span = choice.span
+        span = whole_figures(choice.span)
         return Reading(answer=f"{_say(q, span.text)} [1]", abstained=False,
                        quotes=[(span.sent.hit, span.sent.text)])
 

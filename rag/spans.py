@@ -19,7 +19,7 @@ from text.normalize import fold, has_cjk
 from text.sentences import split_sentences
 from text.tagged import Tagged, tag_words
 
-__all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "chunk_position", "MAX_WORDS", "MAX_CHARS",
+__all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "whole_figures", "chunk_position", "MAX_WORDS", "MAX_CHARS",
            "HARD_PUNCT"]
 
 MAX_WORDS = 7
@@ -176,6 +176,41 @@ def candidate_spans(view: SentenceView) -> list[Span]:
     out.extend(_enumerations(view))
     out.extend(_clause_runs(view))
     return out
+
+
+def figure_joints(words: list[Tagged]) -> list[bool]:
+    """Per word: it goes on with the figure the word before it is part of: a run of numerals
+    and their units with nothing between them ("2001年12月17日", "8.57万", "3000平方米"), or a
+    clock time ("5:30").
+
+    >>> from text.tagged import tag_words
+    >>> figure_joints(tag_words("于2001年12月17日启用"))
+    [False, False, True, True, True, True, True, False]
+    """
+    joined = [False] * len(words)
+    for k in range(1, len(words)):
+        a, b = words[k - 1], words[k]
+        if a.end != b.start:
+            continue
+        if a.flag == "m" and b.flag in ("m", "q"):
+            joined[k] = True
+        elif b.text == ":" and a.text.isdigit() and k + 1 < len(words) and words[k + 1].text.isdigit() \
+                and words[k + 1].start == b.end:
+            joined[k] = joined[k + 1] = True
+    return joined
+
+
+def whole_figures(span: Span) -> Span:
+    """The span, widened at either edge to the whole of a figure it cuts: "1993年9" of
+    "1993年9月1日" is "1993年9月1日", "3000" of "3000平方米" is "3000平方米" (a figure cut from
+    its unit, or a date from its day, says something the sentence does not)."""
+    joined = figure_joints(span.sent.words)
+    i, j = span.i, span.j
+    while i > 0 and joined[i]:
+        i -= 1
+    while j < len(joined) and joined[j]:
+        j += 1
+    return span if (i, j) == (span.i, span.j) else Span(span.sent, i, j, kind=span.kind)
 
 
 def _clause_runs(view: SentenceView, most: int = 3) -> list[Span]:

@@ -37,6 +37,12 @@ def test_answers_are_spans_not_sentences(question, expected):
     assert reading.quotes and expected in reading.quotes[0][1]   # the sentence is the quote
 
 
+def test_an_answer_never_cuts_a_date():
+    reading = _read("青禾港的新码头是什么时候启用的？", "青禾港的新码头于1998年7月16日正式启用，耗资三千万元。")
+    assert not reading.abstained, reading
+    assert reading.answer.removesuffix(" [1]").endswith("1998年7月16日"), reading.answer
+
+
 def test_a_traditional_question_gets_its_answer_in_traditional_script():
     reading = _read("槐山書院是誰創辦的？", PASSAGE)
     assert "林知遠" in reading.answer

@@ -4,7 +4,7 @@ import pytest
 
 from rag.frame import frame
 from rag.question import analyze
-from rag.spans import MAX_WORDS, candidate_spans, sentence_views
+from rag.spans import MAX_WORDS, Span, candidate_spans, sentence_views, whole_figures
 from rag.types import Hit
 
 
@@ -34,6 +34,25 @@ def test_spans_never_start_or_end_with_a_particle():
     view = _views("什么？", "他把书交给了老师的学生。")[0]
     for s in candidate_spans(view):
         assert s.text[0] not in "的了把" and s.text[-1] not in "的了把", s.text
+
+
+@pytest.mark.parametrize("cut, whole", [
+    ("1998年7", "1998年7月16日"),      # a date cut inside
+    ("1998年7月", "1998年7月16日"),    # a date cut before its day
+    ("16日", "1998年7月16日"),         # and after its year
+    ("3000", "3000平方米"),            # a number cut from its unit
+    ("5", "5:30"),                     # a clock time
+    ("北岸码头", "北岸码头"),          # no figure: unchanged
+    ("面积达3000平方米", "面积达3000平方米"),
+])
+def test_an_answer_that_cuts_a_figure_is_widened_to_the_whole_figure(cut, whole):
+    view = _views("什么？", "北岸码头于1998年7月16日启用，面积达3000平方米，每天5:30开放。")[0]
+    start = view.text.index(cut)
+    i = next(k for k, w in enumerate(view.words) if w.start == start)
+    j = next(k for k, w in enumerate(view.words) if w.end == start + len(cut)) + 1
+    span = Span(view, i, j)
+    assert span.text == cut
+    assert whole_figures(span).text == whole
 
 
 def test_titles_and_quotations_are_whole_candidates():
