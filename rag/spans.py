@@ -19,8 +19,8 @@ from text.normalize import fold, has_cjk
 from text.sentences import split_sentences
 from text.tagged import Tagged, tag_words
 
-__all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "whole_figures", "chunk_position", "MAX_WORDS", "MAX_CHARS",
-           "HARD_PUNCT"]
+__all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "whole_figures",
+           "chunk_position", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT"]
 
 MAX_WORDS = 7
 MAX_CHARS = 40

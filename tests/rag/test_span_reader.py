@@ -16,10 +16,13 @@ PASSAGE = ("槐山书院位于青禾市北郊，由学者林知远于1820年创�
            "曾培养进士十二名。1952年，书院改为青禾市第一中学。")
 
 
-def _read(question: str, *texts: str, reader: SpanReader | None = None):
-    hits = [Hit(chunk_id=f"d{i}:0", source=f"d{i}.txt", title="", date=None, text=t, score=1.0)
+def _hits(*texts: str) -> list[Hit]:
+    return [Hit(chunk_id=f"d{i}:0", source=f"d{i}.txt", title="", date=None, text=t, score=1.0)
             for i, t in enumerate(texts)]
-    return (reader or SpanReader()).read(analyze(question), hits)
+
+
+def _read(question: str, *texts: str, reader: SpanReader | None = None):
+    return (reader or SpanReader()).read(analyze(question), _hits(*texts))
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -74,15 +77,18 @@ def test_a_model_file_for_other_features_is_refused(tmp_path):
         SpanRanker.load(path)
 
 
-class _Named:
-    """A reader that says who it is, to see where the router sends a question."""
+class _Says:
+    """A reader that gives one answer (None: it abstains), to see where the router sends a
+    question and which answer it keeps."""
 
-    def __init__(self, name):
-        self.name = name
+    def __init__(self, answer: str | None):
+        self.answer = answer
 
     def read(self, q, hits):
         from rag.types import Reading
-        return Reading(answer=self.name, abstained=False)
+        if self.answer is None:
+            return Reading(answer="资料中没有找到这个问题的答案。", abstained=True)
+        return Reading(answer=self.answer, abstained=False)
 
 
 @pytest.mark.parametrize("question, texts, expected", [
@@ -95,21 +101,8 @@ class _Named:
 def test_the_router_sends_each_question_to_the_reader_fitted_for_it(question, texts, expected):
     from rag.span_reader import RoutedReader
 
-    reader = RoutedReader(_Named("rules"), _Named("spans"))
+    reader = RoutedReader(_Says("rules"), _Says("spans"))
     assert _read(question, *texts, reader=reader).answer == expected
-
-
-class _Says:
-    """A reader that gives one reading, to see which answer the router keeps."""
-
-    def __init__(self, answer: str | None):
-        self.answer = answer
-
-    def read(self, q, hits):
-        from rag.types import Reading
-        if self.answer is None:
-            return Reading(answer="资料中没有找到这个问题的答案。", abstained=True)
-        return Reading(answer=f"{self.answer} [1]", abstained=False)
 
 
 @pytest.mark.parametrize("question, rules, spans, expected", [
@@ -124,8 +117,8 @@ class _Says:
 def test_a_count_the_rules_cannot_give_in_its_type_falls_to_a_figure_from_the_ranker(question, rules, spans, expected):
     from rag.span_reader import RoutedReader
 
-    reading = RoutedReader(_Says(rules), _Says(spans)).read(analyze(question), [
-        Hit(chunk_id="d:0", source="d.txt", title="", date=None, text=PASSAGE, score=1.0)])
+    cited = [a and f"{a} [1]" for a in (rules, spans)]
+    reading = RoutedReader(_Says(cited[0]), _Says(cited[1])).read(analyze(question), _hits(PASSAGE))
     if expected is None:
         assert reading.abstained
     else:
@@ -139,8 +132,7 @@ def test_the_ranker_is_not_asked_when_the_rules_give_a_count_in_its_unit():
         def read(self, q, hits):
             raise AssertionError("the span ranker was asked")
 
-    reading = RoutedReader(_Says("12名"), _Unasked()).read(analyze("槐山书院曾培养多少名进士？"), [
-        Hit(chunk_id="d:0", source="d.txt", title="", date=None, text=PASSAGE, score=1.0)])
+    reading = RoutedReader(_Says("12名 [1]"), _Unasked()).read(analyze("槐山书院曾培养多少名进士？"), _hits(PASSAGE))
     assert reading.answer == "12名 [1]"
 
 
