@@ -20,11 +20,13 @@ from text.sentences import split_sentences
 from text.tagged import Tagged, tag_words
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "whole_figures",
+           "name_joints", "whole_names", "whole_answer", "INTERPUNCTS",
            "chunk_position", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT"]
 
 MAX_WORDS = 7
 MAX_CHARS = 40
 HARD_PUNCT = set("，,。；;：:!！?？…")
+INTERPUNCTS = frozenset("·•‧・")      # between the parts of a foreign name
 _OPEN_CLOSE = {"《": "》", "“": "”", "「": "」", "『": "』", "\"": "\"", "(": ")", "（": "）"}
 _NO_START = set("的了是在和与及并或而也都就被把将对从向于之")
 _NO_END = set("的了和与及并或而在被把将对从向于之是")
@@ -200,17 +202,49 @@ def figure_joints(words: list[Tagged]) -> list[bool]:
     return joined
 
 
-def whole_figures(span: Span) -> Span:
-    """The span, widened at either edge to the whole of a figure it cuts: "1993年9" of
-    "1993年9月1日" is "1993年9月1日", "3000" of "3000平方米" is "3000平方米" (a figure cut from
-    its unit, or a date from its day, says something the sentence does not)."""
-    joined = figure_joints(span.sent.words)
+def name_joints(words: list[Tagged]) -> list[bool]:
+    """Per word: it goes on with the name the word before it is part of: the parts of a
+    foreign name are joined by an interpunct ("皮埃尔·路易·杜隆"), with nothing between them.
+
+    >>> from text.tagged import tag_words
+    >>> name_joints(tag_words("由西奥多·罗斯福签署"))
+    [False, False, True, True, False]
+    """
+    joined = [False] * len(words)
+    for k in range(1, len(words) - 1):
+        a, dot, b = words[k - 1], words[k], words[k + 1]
+        if dot.text in INTERPUNCTS and not a.is_punct and not b.is_punct and a.end == dot.start \
+                and dot.end == b.start:
+            joined[k] = joined[k + 1] = True
+    return joined
+
+
+def _widened(span: Span, joined: list[bool]) -> Span:
     i, j = span.i, span.j
     while i > 0 and joined[i]:
         i -= 1
     while j < len(joined) and joined[j]:
         j += 1
     return span if (i, j) == (span.i, span.j) else Span(span.sent, i, j, kind=span.kind)
+
+
+def whole_figures(span: Span) -> Span:
+    """The span, widened at either edge to the whole of a figure it cuts: "1993年9" of
+    "1993年9月1日" is "1993年9月1日", "3000" of "3000平方米" is "3000平方米" (a figure cut from
+    its unit, or a date from its day, says something the sentence does not)."""
+    return _widened(span, figure_joints(span.sent.words))
+
+
+def whole_names(span: Span) -> Span:
+    """The span, widened at either edge to the whole of a foreign name it cuts at an
+    interpunct: "皮埃尔" of "皮埃尔·路易·杜隆" is "皮埃尔·路易·杜隆" (a given name alone names
+    somebody else, or nobody)."""
+    return _widened(span, name_joints(span.sent.words))
+
+
+def whole_answer(span: Span) -> Span:
+    """The chosen answer made whole: no figure and no foreign name cut at its edges."""
+    return whole_names(whole_figures(span))
 
 
 def _clause_runs(view: SentenceView, most: int = 3) -> list[Span]:

@@ -46,6 +46,13 @@ def test_an_answer_never_cuts_a_date():
     assert reading.answer.removesuffix(" [1]").endswith("1998年7月16日"), reading.answer
 
 
+@pytest.mark.parametrize("question", ["北岸灯塔是谁设计的？", "北岸灯塔的设计者是谁？"])
+def test_an_answer_never_cuts_a_foreign_name(question):
+    reading = _read(question, "北岸灯塔由法国工程师罗伯特·安德森设计，1898年建成。")
+    assert not reading.abstained, reading
+    assert reading.answer.removesuffix(" [1]").endswith("罗伯特·安德森"), reading.answer
+
+
 def test_a_traditional_question_gets_its_answer_in_traditional_script():
     reading = _read("槐山書院是誰創辦的？", PASSAGE)
     assert "林知遠" in reading.answer

@@ -4,7 +4,7 @@ import pytest
 
 from rag.frame import frame
 from rag.question import analyze
-from rag.spans import MAX_WORDS, Span, candidate_spans, sentence_views, whole_figures
+from rag.spans import MAX_WORDS, Span, candidate_spans, sentence_views, whole_answer, whole_figures, whole_names
 from rag.types import Hit
 
 
@@ -47,12 +47,34 @@ def test_spans_never_start_or_end_with_a_particle():
 ])
 def test_an_answer_that_cuts_a_figure_is_widened_to_the_whole_figure(cut, whole):
     view = _views("什么？", "北岸码头于1998年7月16日启用，面积达3000平方米，每天5:30开放。")[0]
-    start = view.text.index(cut)
+    assert _cut(view, cut).text == cut
+    assert whole_figures(_cut(view, cut)).text == whole
+
+
+def _cut(view, text: str) -> Span:
+    """The span of `view` whose words are exactly `text`."""
+    start = view.text.index(text)
     i = next(k for k, w in enumerate(view.words) if w.start == start)
-    j = next(k for k, w in enumerate(view.words) if w.end == start + len(cut)) + 1
-    span = Span(view, i, j)
-    assert span.text == cut
-    assert whole_figures(span).text == whole
+    j = next(k for k, w in enumerate(view.words) if w.end == start + len(text)) + 1
+    return Span(view, i, j)
+
+
+@pytest.mark.parametrize("cut, whole", [
+    ("罗伯特", "罗伯特·安德森"),              # a given name alone
+    ("安德森", "罗伯特·安德森"),              # a family name alone
+    ("罗伯特·安德森", "罗伯特·安德森"),        # whole: unchanged
+    ("化学家", "化学家"),                    # no interpunct at its edges: unchanged
+    ("玛丽", "玛丽·简·沃森"),                # three parts
+])
+def test_an_answer_that_cuts_a_foreign_name_is_widened_to_the_whole_name(cut, whole):
+    view = _views("什么？", "化学家罗伯特·安德森最早提出此说，他的学生玛丽·简·沃森加以证实。")[0]
+    assert whole_names(_cut(view, cut)).text == whole
+
+
+def test_a_whole_answer_joins_neither_figures_across_a_comma_nor_names_across_a_space():
+    view = _views("什么？", "青禾港于1998年启用， 罗伯特 · 安德森任首任港长。")[0]
+    assert whole_answer(_cut(view, "1998年")).text == "1998年"
+    assert whole_answer(_cut(view, "罗伯特")).text == "罗伯特"
 
 
 def test_titles_and_quotations_are_whole_candidates():
