@@ -103,3 +103,42 @@ def test_abstention_probabilities_out_of_fold_ignore_their_own_labels():
     q = out_of_fold_probabilities(A, flipped, index, rounds=50)
     assert np.allclose(q[index % 5 == 0], p[index % 5 == 0])
     assert not np.allclose(q[index % 5 == 1], p[index % 5 == 1])
+
+
+class _Widening:
+    """A judge that ranks `best` first and the other candidates longest first, and, given a
+    width, answers with the longest candidate no wider than it (0: `best` as it is)."""
+
+    def __init__(self, best: dict[str, str]):
+        self.best = best                 # question class -> its questions' best candidate
+
+    def ranked(self, spans, rows):
+        return [(0.0, s) for s in sorted(spans, key=lambda s: -len(s.text))]
+
+    def choose(self, scored, views, frame, answer_chars=None):
+        from rag.ranker import Choice
+
+        best = next(s for _, s in scored if s.text == self.best[frame.wh_class])
+        fitting = [s for _, s in scored if len(s.text) <= answer_chars]
+        return Choice(fitting[0] if answer_chars and fitting else best, 1.0, [])
+
+
+def test_a_question_class_gets_its_own_answer_width_where_it_pays(monkeypatch):
+    import benchmarks.fit_reader as fit
+    from rag.question import analyze
+    from rag.types import Hit
+
+    def row(question, text, answer):
+        hits = [Hit(chunk_id="d:0", source="d.txt", title="", date=None, text=text, score=1.0)]
+        return fit._question_rows(({"question": question, "answers": [[answer]]}, analyze(question), hits))
+
+    who, when = "北岸码头是谁建的？", "北岸码头什么时候启用？"
+    judge = _Widening({"who": "林知远", "when": "夏天"})
+    dev = [row(who, "北岸码头由青禾市的林知远建造。", "林知远") for _ in range(3)]
+    dev += [row(when, "北岸码头于去年夏天的一个雨天启用。", "去年夏天的一个雨天")]
+    monkeypatch.setattr(fit, "CLASS_QUESTIONS", 1)
+    width, by_class = fit.fit_widths(judge, dev)
+    assert width == 0                   # most questions want their best candidate as it is
+    assert set(by_class) == {"when"} and by_class["when"] > 0    # the class whose answers are clauses widens
+    monkeypatch.setattr(fit, "CLASS_QUESTIONS", 2)
+    assert fit.fit_widths(judge, dev) == (0, {})      # too few questions of the class to fit it apart
