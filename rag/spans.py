@@ -20,7 +20,7 @@ from text.sentences import split_sentences
 from text.tagged import Tagged, tag_words
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "whole_figures",
-           "name_joints", "whole_names", "whole_answer", "INTERPUNCTS",
+           "name_joints", "whole_names", "whole_quotation", "whole_answer", "INTERPUNCTS",
            "chunk_position", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT"]
 
 MAX_WORDS = 7
@@ -28,6 +28,7 @@ MAX_CHARS = 40
 HARD_PUNCT = set("，,。；;：:!！?？…")
 INTERPUNCTS = frozenset("·•‧・")      # between the parts of a foreign name
 _OPEN_CLOSE = {"《": "》", "“": "”", "「": "」", "『": "』", "\"": "\"", "(": ")", "（": "）"}
+_QUOTATION_MARKS = ("“", "「", "『", "\"")     # of those, what quotes a term (not a title or an aside)
 _NO_START = set("的了是在和与及并或而也都就被把将对从向于之")
 _NO_END = set("的了和与及并或而在被把将对从向于之是")
 
@@ -242,9 +243,21 @@ def whole_names(span: Span) -> Span:
     return _widened(span, name_joints(span.sent.words))
 
 
+def whole_quotation(span: Span) -> Span:
+    """The span with the quotation marks around it, when it is all that they enclose
+    ("正当程序" of "称为「正当程序」" is "「正当程序」"): the sentence marks it as a term or a
+    quotation, as 《》 mark a title, which a title candidate keeps."""
+    words = span.sent.words
+    if 0 < span.i and span.j < len(words) and words[span.i - 1].text in _QUOTATION_MARKS \
+            and words[span.j].text == _OPEN_CLOSE[words[span.i - 1].text]:
+        return Span(span.sent, span.i - 1, span.j + 1, kind=span.kind)
+    return span
+
+
 def whole_answer(span: Span) -> Span:
-    """The chosen answer made whole: no figure and no foreign name cut at its edges."""
-    return whole_names(whole_figures(span))
+    """The chosen answer made whole: no figure and no foreign name cut at its edges, and a
+    quoted term in its quotation marks."""
+    return whole_quotation(whole_names(whole_figures(span)))
 
 
 def _clause_runs(view: SentenceView, most: int = 3) -> list[Span]:

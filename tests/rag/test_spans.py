@@ -4,7 +4,7 @@ import pytest
 
 from rag.frame import frame
 from rag.question import analyze
-from rag.spans import MAX_WORDS, Span, candidate_spans, sentence_views, whole_answer, whole_figures, whole_names
+from rag.spans import MAX_WORDS, Span, candidate_spans, sentence_views, whole_answer, whole_figures, whole_names, whole_quotation
 from rag.types import Hit
 
 
@@ -69,6 +69,18 @@ def _cut(view, text: str) -> Span:
 def test_an_answer_that_cuts_a_foreign_name_is_widened_to_the_whole_name(cut, whole):
     view = _views("什么？", "化学家罗伯特·安德森最早提出此说，他的学生玛丽·简·沃森加以证实。")[0]
     assert whole_names(_cut(view, cut)).text == whole
+
+
+@pytest.mark.parametrize("cut, whole", [
+    ("正当程序", "「正当程序」"),            # all the quotation encloses: the marks come with it
+    ("江南才女", "“江南才女”"),
+    ("才女", "才女"),                        # a part of a quotation: unchanged
+    ("北岸的风", "北岸的风"),                # a title's marks are its candidate's, not added here
+    ("今兴安省", "今兴安省"),                # an aside in brackets is no quotation
+])
+def test_a_quoted_term_keeps_its_quotation_marks(cut, whole):
+    view = _views("什么？", "她把这称为「正当程序」，人称“江南才女”，著有《北岸的风》，生于藤州（今兴安省）。")[0]
+    assert whole_quotation(_cut(view, cut)).text == whole
 
 
 def test_a_whole_answer_joins_neither_figures_across_a_comma_nor_names_across_a_space():
