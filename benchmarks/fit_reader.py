@@ -39,7 +39,6 @@ from benchmarks.opensets import add_open_set_arguments  # noqa: E402
 NEGATIVES_PER_QUESTION = 300
 FOLDS = 5                             # dev folds for out-of-fold first scores
 WIDTHS = (0, 8, 12, 16, 20, 24, 32)   # answer widths tried on dev (0: the best candidate as it is)
-CLASS_QUESTIONS = 100                 # dev questions a question class needs for an answer width of its own
 
 
 def retrieved(name: str, split: str, devsets: Path, work: Path, refresh: bool) -> list[tuple[dict, object, list]]:
@@ -309,10 +308,9 @@ def _tree_param(text: str) -> tuple[str, object]:
     return key, value
 
 
-def choices(ranker, per_question, answer_chars: int | None = None, start: int = 0):
-    """Per question: (item, q, hits, Choice or None), the answer the reader would give (widened up
-    to `answer_chars`, by default the ranker's width for the question's class). `ranker` may be a
-    list of fold rankers: question k (`start` + its index) is read by the (k mod n)-th."""
+def choices(ranker, per_question, answer_chars: int, start: int = 0):
+    """Per question: (item, q, hits, Choice or None), the answer the reader would give. `ranker`
+    may be a list of fold rankers: question k (`start` + its index) is read by the (k mod n)-th."""
     from rag.frame import frame
 
     rankers = ranker if isinstance(ranker, list) else [ranker]
@@ -322,31 +320,6 @@ def choices(ranker, per_question, answer_chars: int | None = None, start: int = 
         scored = ranker.ranked(spans, Xq) if spans and (q.keywords or q.translated) else []
         out.append((item, q, hits, ranker.choose(scored, views, frame(q), answer_chars=answer_chars) if scored else None))
     return out
-
-
-def fit_widths(judge, dev) -> tuple[int, dict[str, int]]:
-    """The answer width, and the width of each question class with at least CLASS_QUESTIONS dev
-    questions where another width does better: each the one with the most concise answers
-    within three times the expected span (never abstaining), the narrower one on a tie."""
-    from rag.frame import frame
-
-    classes = [frame(q).wh_class for _, q, *_ in dev]
-    tight = {w: [o[2] for o in outcomes(choices(judge, dev, w), tight=True)] for w in WIDTHS}
-
-    def best(members) -> int:
-        return max(WIDTHS, key=lambda w: (sum(tight[w][k] for k in members), -w))
-
-    width = best(range(len(dev)))
-    print("answer width on dev (concise within 3x the expected span, never abstaining): "
-          + ", ".join(f"{w}: {sum(v) / len(v):.3f}" for w, v in tight.items()), file=sys.stderr)
-    by_class = {}
-    for c in sorted(set(classes)):
-        members = [k for k, m in enumerate(classes) if m == c]
-        print(f"  {c} ({len(members)}): " + ", ".join(f"{w}: {sum(tight[w][k] for k in members)}" for w in WIDTHS),
-              file=sys.stderr)
-        if len(members) >= CLASS_QUESTIONS and best(members) != width:
-            by_class[c] = best(members)
-    return width, by_class
 
 
 def outcomes(chosen, tight: bool = False):
@@ -477,8 +450,7 @@ def main(argv: list[str] | None = None) -> int:
         if kept.get("features") != FEATURE_NAMES:
             parser.error(f"{MODEL_FILE} was fitted for other span features: refit it whole")
         ranker = SpanRanker(kept["mean"], kept["scale"], kept["coef"], int(kept["answer_chars"]),
-                            trees="\n".join(kept.get("trees", [])), rerank="\n".join(kept.get("rerank", [])),
-                            class_chars=kept.get("answer_chars_by_class", {}))
+                            trees="\n".join(kept.get("trees", [])), rerank="\n".join(kept.get("rerank", [])))
         args.l2 = kept.get("l2", args.l2)
         args.scorer = "trees" if kept.get("trees") else "linear"
         judge = ranker
@@ -510,16 +482,19 @@ def main(argv: list[str] | None = None) -> int:
             ranker = SpanRanker(mean.tolist(), scale.tolist(), coef.tolist())
             judge = ranker
         print(f"fitted on {len(y)} rows ({int((y > 0).sum())} positive) in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-        ranker.answer_chars, ranker.class_chars = fit_widths(judge, dev)
-
-    if isinstance(judge, list):
-        for r in judge:
-            r.answer_chars, r.class_chars = ranker.answer_chars, ranker.class_chars
+        widths = {w: figures(outcomes(choices(judge, dev, w), tight=True), float("-inf"))["concise_accuracy"]
+                  for w in WIDTHS}
+        ranker.answer_chars = max(WIDTHS, key=lambda w: (widths[w], -w))
+        print("answer width on dev (concise within 3x the expected span, never abstaining): "
+              + ", ".join(f"{w}: {v:.3f}" for w, v in widths.items()), file=sys.stderr)
 
     # abstention: a logistic model of "the chosen answer is right", its threshold chosen on dev
     from sklearn.linear_model import LogisticRegression
 
-    dev_choices = choices(judge, dev)
+    if isinstance(judge, list):
+        for r in judge:
+            r.answer_chars = ranker.answer_chars
+    dev_choices = choices(judge, dev, ranker.answer_chars)
     dev_out = outcomes(dev_choices)
     answered = [(k, c, r) for k, (r, (*_, c)) in enumerate(zip(dev_out, dev_choices)) if c is not None]
     A = np.asarray([c.features for _, c, _ in answered])
@@ -566,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
                 part = slice(dev_start[name], dev_start[name] + len(data[(name, split)]))
                 chosen, plain, scored = dev_choices[part], dev_out[part], dev_conf[part]
             else:
-                chosen = choices(ranker, data[(name, split)])
+                chosen = choices(ranker, data[(name, split)], ranker.answer_chars)
                 plain = outcomes(chosen)
                 scored = with_confidence(chosen, plain, abstainer)
             fig = figures(scored, threshold)
@@ -577,10 +552,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  concise by kind: {fig['concise_by_kind']}")
     if abstainer.trees:
         weights = ", ".join(f"{n} {g:.3f}" for n, g in gain_shares(abstainer.trees, ABSTAIN_FEATURES))
-        print(f"answer width {ranker.answer_chars} {ranker.class_chars}, abstention threshold {threshold:.3f}, shares of the abstention "
+        print(f"answer width {ranker.answer_chars}, abstention threshold {threshold:.3f}, shares of the abstention "
               f"trees' gain: {weights}")
     else:
-        print(f"answer width {ranker.answer_chars} {ranker.class_chars}, abstention threshold {threshold:.3f}, abstention weights "
+        print(f"answer width {ranker.answer_chars}, abstention threshold {threshold:.3f}, abstention weights "
               + ", ".join(f"{n} {w:+.2f}" for n, w in zip(ABSTAIN_FEATURES, abstainer.coef))
               + ("; answerability weights " + ", ".join(f"{n} {w:+.2f}" for n, w in
                                                         zip(ANSWERABLE_FEATURES, abstainer.answerable.coef))

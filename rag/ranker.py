@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -141,7 +141,6 @@ class SpanRanker:
     abstainer: Abstainer | None = None
     trees: str = ""                       # a LightGBM model as text; empty: the linear weights score
     rerank: str = ""                      # LightGBM trees that score the first RERANK_TOP again (`rag.rerank`)
-    class_chars: dict[str, int] = field(default_factory=dict)   # answer_chars of a question class, where fitted apart
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "SpanRanker":
@@ -166,8 +165,7 @@ class SpanRanker:
         return cls(data["mean"], data["scale"], data["coef"], int(data["answer_chars"]),
                    Abstainer(a["mean"], a["scale"], a["coef"], float(a["intercept"]), float(a["threshold"]), answerable,
                              trees="\n".join(a.get("trees", []))),
-                   trees="\n".join(data.get("trees", [])), rerank="\n".join(data.get("rerank", [])),
-                   class_chars={k: int(v) for k, v in data.get("answer_chars_by_class", {}).items()})
+                   trees="\n".join(data.get("trees", [])), rerank="\n".join(data.get("rerank", [])))
 
     def to_json(self, **extra) -> str:
         a = self.abstainer
@@ -181,8 +179,7 @@ class SpanRanker:
             abstain["trees"] = a.trees.splitlines()
         second = {"rerank_features": CONTEXT_FEATURES, "rerank": self.rerank.splitlines()} if self.rerank else {}
         return json.dumps({"format": MODEL_FORMAT, "features": FEATURE_NAMES, "mean": self.mean, "scale": self.scale,
-                           "coef": self.coef, "answer_chars": self.answer_chars,
-                           "answer_chars_by_class": self.class_chars, "abstain": abstain, **extra,
+                           "coef": self.coef, "answer_chars": self.answer_chars, "abstain": abstain, **extra,
                            "trees": self.trees.splitlines(), **second},
                           ensure_ascii=False, indent=1)
 
@@ -234,21 +231,16 @@ class SpanRanker:
         return [(float(second[k]), spans[k]) for k in order] + \
             [(floor + float(values[k] - values[top]), spans[k]) for k in range(top, len(spans))]
 
-    def width(self, frame: Frame) -> int:
-        """How far an answer to this question may widen (`answer_chars`, or its class's own)."""
-        return self.class_chars.get(frame.wh_class, self.answer_chars)
-
     def choose(self, scored: list[tuple[float, Span]], views: list[SentenceView], frame: Frame,
                answer_chars: int | None = None, widen_from: int = 30) -> Choice | None:
         """The answer: of the best `widen_from` candidates, the one that holds the most of the
         model's probability (its own and that of the candidates inside it), no longer than
-        `answer_chars` (by default the width fitted for the question's class) unless it is the
-        best candidate itself; the shorter one on a tie.
+        `answer_chars` unless it is the best candidate itself; the shorter one on a tie.
 
         Widening takes "北岸门广场" over "北岸门" when the model is split between the two."""
         if not scored:
             return None
-        limit = self.width(frame) if answer_chars is None else answer_chars
+        limit = self.answer_chars if answer_chars is None else answer_chars
         values = np.array([v for v, _ in scored])
         p = np.exp(values - values.max())
         p /= p.sum()

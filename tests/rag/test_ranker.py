@@ -52,7 +52,7 @@ def test_the_model_file_round_trips_its_trees(tmp_path):
 
     k = len(ABSTAIN_FEATURES)
     ranker = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, answer_chars=8, trees=_trees(N),
-                        abstainer=Abstainer([0.0] * k, [1.0] * k, [0.1] * k, 0.0, 0.3), class_chars={"when": 12})
+                        abstainer=Abstainer([0.0] * k, [1.0] * k, [0.1] * k, 0.0, 0.3))
     path = tmp_path / "model.json"
     path.write_text(ranker.to_json())
     assert json.loads(path.read_text())["format"] == MODEL_FORMAT
@@ -60,7 +60,6 @@ def test_the_model_file_round_trips_its_trees(tmp_path):
     rows = np.random.default_rng(1).random((5, N))
     assert np.allclose(again.scores(rows), ranker.scores(rows))
     assert again.answer_chars == 8 and again.abstainer.threshold == 0.3
-    assert again.class_chars == {"when": 12}
 
 
 def _with_answerable():

@@ -167,16 +167,6 @@ def test_an_answer_does_not_widen_past_the_fitted_width():
     assert ranker.choose(scored, views, f, answer_chars=5).span.text == "北岸门"
 
 
-def test_an_answer_widens_as_far_as_its_question_class_was_fitted_to():
-    from dataclasses import replace
-
-    scored, views, f = _scored("东北濒临北岸门广场，西边是河。", {"北岸门": 2.0, "北岸门广场": 1.9, "河": 1.8})
-    narrow = replace(SpanRanker.load(), answer_chars=0, class_chars={})
-    assert narrow.choose(scored, views, f).span.text == "北岸门"
-    assert replace(narrow, class_chars={f.wh_class: 12}).choose(scored, views, f).span.text == "北岸门广场"
-    assert replace(narrow, class_chars={"a class it is not": 12}).choose(scored, views, f).span.text == "北岸门"
-
-
 def test_a_span_of_only_the_question_s_words_is_never_the_answer():
     ans = _read("1952年槐山书院改为什么学校？", PASSAGE)
     assert "1952" not in ans.answer
