@@ -51,6 +51,7 @@ class Question:
     count_noun: str = ""      # English count noun (stemmed)
     more_counts: list[tuple[str, str]] = field(default_factory=list)   # further figures asked: (classifier, count noun)
     year_only: bool = False
+    several: bool = False     # it asks for more than one thing (which ones, which two, both)
     wants_total: bool = False
     focus: list[str] = field(default_factory=list)       # terms that must be near the answer
     keywords: Terms = field(default_factory=dict)        # the question's own terms (one alternative each)
@@ -147,6 +148,7 @@ def analyze(question: str, idf=None, dictionary: Dictionary | None = None) -> Qu
             q.more_counts = [(m.group(2), "") for m in asked[1:]]
         q.focus = _focus_zh(norm)
         q.year_only = bool(re.search(r"哪一?年|什么年份|年份", norm))
+        q.several = kind == "list" or bool(re.search(r"哪[两二三四五六七八九十几]|分别", norm))
         q.wants_total = bool(re.search(r"共|总|累计|合计|一共", norm))
         own = [w for w in word_tokens(norm) if not w.isdigit() or len(w) >= 2]
     else:
@@ -160,6 +162,8 @@ def analyze(question: str, idf=None, dictionary: Dictionary | None = None) -> Qu
                 if noun:
                     q.more_counts.append((EN_COUNT_CLASSIFIERS.get(noun, ""), noun))
         q.year_only = bool(re.search(r"what year|which year|in what year", norm))
+        q.several = kind == "list" or bool(re.search(
+            r"\bwhich (two|three|four|five|ones)\b|\bboth\b|\brespectively\b", norm))
         q.wants_total = bool(re.search(r"\b(total|in all|altogether|overall|so far|in total|cumulative)\b", norm))
         own = word_tokens(norm)
     own = [w for w in own if w not in STOP_WORDS and not _ZH_QWORD.fullmatch(w)]

@@ -21,12 +21,14 @@ from text.tagged import Tagged, tag_words
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "whole_figures",
            "name_joints", "whole_names", "whole_quotation", "whole_answer", "INTERPUNCTS",
+           "coordination_joints", "whole_list", "COORDINATORS",
            "chunk_position", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT"]
 
 MAX_WORDS = 7
 MAX_CHARS = 40
 HARD_PUNCT = set("，,。；;：:!！?？…")
 INTERPUNCTS = frozenset("·•‧・")      # between the parts of a foreign name
+COORDINATORS = frozenset({"、", "和", "与", "與", "及", "以及", "或", "跟"})   # between the items of a list
 _OPEN_CLOSE = {"《": "》", "“": "”", "「": "」", "『": "』", "\"": "\"", "(": ")", "（": "）"}
 _QUOTATION_MARKS = ("“", "「", "『", "\"")     # of those, what quotes a term (not a title or an aside)
 _NO_START = set("的了是在和与及并或而也都就被把将对从向于之")
@@ -220,6 +222,23 @@ def name_joints(words: list[Tagged]) -> list[bool]:
     return joined
 
 
+def coordination_joints(words: list[Tagged]) -> list[bool]:
+    """Per word: it goes on with the list the word before it is an item of: a coordinator
+    (和, 与, 及, 、...) between two words, and the word after it, with nothing between them.
+
+    >>> from text.tagged import tag_words
+    >>> coordination_joints(tag_words("来往彩虹与机场的路线"))
+    [False, False, True, True, False, False]
+    """
+    joined = [False] * len(words)
+    for k in range(1, len(words) - 1):
+        a, c, b = words[k - 1], words[k], words[k + 1]
+        if c.text in COORDINATORS and not a.is_punct and not b.is_punct and a.end == c.start \
+                and c.end == b.start:
+            joined[k] = joined[k + 1] = True
+    return joined
+
+
 def _widened(span: Span, joined: list[bool]) -> Span:
     i, j = span.i, span.j
     while i > 0 and joined[i]:
@@ -252,6 +271,14 @@ def whole_quotation(span: Span) -> Span:
             and words[span.j].text == _OPEN_CLOSE[words[span.i - 1].text]:
         return Span(span.sent, span.i - 1, span.j + 1, kind=span.kind)
     return span
+
+
+def whole_list(span: Span) -> Span:
+    """The span, widened at either edge to the whole list it is one item of, for a question
+    that asks for several things: "彩虹" of "来往彩虹与机场" is "彩虹与机场" (one of two places
+    asked for is half the answer). It takes one word on the far side of each coordinator, so an
+    item that jieba cuts in two ("南湾码头") is taken only in part."""
+    return _widened(span, coordination_joints(span.sent.words))
 
 
 def whole_answer(span: Span) -> Span:

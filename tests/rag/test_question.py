@@ -60,7 +60,7 @@ def test_both_scripts_analyse_alike(d):
     simplified = analyze("青禾市共有多少家企业获得质量奖?", dictionary=d)
     traditional = analyze("青禾市共有多少家企業獲得質量獎?", dictionary=d)
     assert traditional.norm == simplified.norm
-    for field in ("kind", "classifier", "focus", "keywords", "wants_total", "year_only"):
+    for field in ("kind", "classifier", "focus", "keywords", "wants_total", "year_only", "several"):
         assert getattr(traditional, field) == getattr(simplified, field), field
 
 
@@ -157,6 +157,20 @@ def test_how_much_has_no_count_noun(d):
 def test_year_only(d, question, year_only):
     q = analyze(question, dictionary=d)
     assert q.kind == "date" and q.year_only is year_only
+
+
+@pytest.mark.parametrize("question,several", [
+    ("青禾港往来于哪两个城市?", True),
+    ("哪些企业获得了青禾市质量奖?", True),
+    ("青禾港的两位创办人分别是谁?", True),
+    ("青禾港是谁创办的?", False),
+    ("青禾港有几个码头?", False),                 # how many is one figure
+    ("Which two cities does the Riverton ferry link?", True),
+    ("Both founders of Riverton port were from where?", True),
+    ("Who founded the Riverton port?", False),
+])
+def test_a_question_for_several_things(d, question, several):
+    assert analyze(question, dictionary=d).several is several
 
 
 @pytest.mark.parametrize("question", ["青禾市质量奖在什么年份设立?", "青禾市质量奖设立的年份是多少?"])

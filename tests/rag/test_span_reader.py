@@ -53,6 +53,15 @@ def test_an_answer_never_cuts_a_foreign_name(question):
     assert reading.answer.removesuffix(" [1]").endswith("罗伯特·安德森"), reading.answer
 
 
+def test_a_question_for_several_things_is_answered_with_all_of_them():
+    passage = "青禾渡轮于1998年启用，往来北岸与南湾，船长为林知远。"
+    several = _read("青禾渡轮往来于哪两个地方？", passage)
+    assert not several.abstained, several
+    assert "北岸与南湾" in several.answer, several.answer
+    one = _read("青禾渡轮的船长是谁？", passage)
+    assert not one.abstained and "南湾" not in one.answer, one.answer
+
+
 def test_a_traditional_question_gets_its_answer_in_traditional_script():
     reading = _read("槐山書院是誰創辦的？", PASSAGE)
     assert "林知遠" in reading.answer

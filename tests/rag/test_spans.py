@@ -4,7 +4,8 @@ import pytest
 
 from rag.frame import frame
 from rag.question import analyze
-from rag.spans import MAX_WORDS, Span, candidate_spans, sentence_views, whole_answer, whole_figures, whole_names, whole_quotation
+from rag.spans import (MAX_WORDS, Span, candidate_spans, sentence_views, whole_answer, whole_figures, whole_list,
+                       whole_names, whole_quotation)
 from rag.types import Hit
 
 
@@ -81,6 +82,23 @@ def test_an_answer_that_cuts_a_foreign_name_is_widened_to_the_whole_name(cut, wh
 def test_a_quoted_term_keeps_its_quotation_marks(cut, whole):
     view = _views("什么？", "她把这称为「正当程序」，人称“江南才女”，著有《北岸的风》，生于藤州（今兴安省）。")[0]
     assert whole_quotation(_cut(view, cut)).text == whole
+
+
+@pytest.mark.parametrize("cut, whole", [
+    ("北岸", "北岸与南湾"),                  # the first item of two
+    ("南湾", "北岸与南湾"),                  # the last
+    ("七时", "七时、九时及十一时"),          # three items, two kinds of separator
+    ("埃及", "柬埔寨、埃及及泰国"),          # the middle one
+    ("渡轮", "渡轮"),                        # no coordinator at its edges: unchanged
+])
+def test_an_item_of_a_list_is_widened_to_the_whole_list(cut, whole):
+    view = _views("哪些？", "渡轮往来北岸与南湾，每日七时、九时及十一时开出，在柬埔寨、埃及及泰国靠岸。")[0]
+    assert whole_list(_cut(view, cut)).text == whole
+
+
+def test_a_whole_list_stops_at_a_comma():
+    view = _views("哪些？", "渡轮往来北岸，与南湾相望。")[0]
+    assert whole_list(_cut(view, "北岸")).text == "北岸"
 
 
 def test_a_whole_answer_joins_neither_figures_across_a_comma_nor_names_across_a_space():
