@@ -20,7 +20,7 @@ from functools import lru_cache
 from rag.question import Question
 from text.normalize import fold, to_simplified
 from text.numbers import parse_chinese_numeral
-from text.tagged import tag_words
+from text.tagged import Tagged, tag_words
 from text.tokenize import STOP_WORDS
 
 __all__ = ["Frame", "frame", "ANSWER_TYPES", "WH_CLASSES", "wh_class", "YEAR", "bigram_recall", "sentence_bigram_recall", "question_names",
@@ -34,6 +34,8 @@ WH_CLASSES = ("what", "which", "who", "when", "where", "why", "how", "how_many",
 _ZH_WH = re.compile(r"多少|(?<![许很最众诸更颇])多[大长高久远重深宽快]|几|哪一?[个位种所家座部本条支年国些里儿处方届次天月]?|什么|啥|谁|何(?:时|地|处|人|种|年)?|"
                     r"怎样|怎么|如何|为什么|为何|是否")
 _EN_WH = re.compile(r"\b(?:how (?:many|much|long|old|far|large|big|high)|what|which|who|whom|whose|when|where|why|how)\b")
+_MEASURE_WORDS = set("个位种所家座部本条支间项")   # 哪个学校: the noun follows the measure word
+_COMMON_NOUNS = ("n", "nz", "ng", "eng")           # jieba's tags of common nouns (not names, not verbal nouns)
 _SKIP = set("的了是为在于被把将与和及之也都就还所")   # particles between the question word and its context
 _CJK = re.compile(r"[\u3400-\u9fff]{2}")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
@@ -64,6 +66,7 @@ class Frame:
     after: str = ""               # the question after its question word, up to the next mark, spaces dropped
     rest: str = ""                # the question without its question word
     wh_class: str = "none"        # one of WH_CLASSES
+    asked: tuple[str, ...] = ()   # the noun phrase the question word asks about, word by word (哪种营养因子 -> 营养, 因子)
 
 
 def bigram_recall(grams: frozenset[str], text: str) -> float:
@@ -233,7 +236,7 @@ def frame(q: Question) -> Frame:
     norm = q.norm
     pattern = _ZH_WH if q.lang == "zh" else _EN_WH
     m = pattern.search(norm)
-    wh, left, right, head, before_text, after_text = "", (), (), "", "", ""
+    wh, left, right, head, before_text, after_text, asked = "", (), (), "", "", "", ()
     if m:
         wh = m.group(0)
         clause_start = max((norm.rfind(c, 0, m.start()) for c in "，,。;；:："), default=-1) + 1
@@ -252,6 +255,7 @@ def frame(q: Question) -> Frame:
         nouns = [w.text for w in after[:3] if (w.flag.startswith("n") or w.flag in ("eng", "cap"))
                  and w.text not in STOP_WORDS]
         head = nouns[0] if nouns and asks_for_noun else ""
+        asked = asked_phrase(wh, after) if q.lang == "zh" else ()
     years = tuple(int(y) for y in YEAR.findall(norm))
     ordinals = tuple(v for g in _ORDINAL.findall(norm) for v in [_ordinal_value(g[0] or g[1])] if v is not None)
     rest = norm.replace(wh, " ") if wh else norm
@@ -260,7 +264,42 @@ def frame(q: Question) -> Frame:
     return Frame(answer_type=_answer_type(q, norm), wh=wh, left=left, right=right, head=head,
                  years=years, ordinals=ordinals, classifier=q.classifier, bigrams=bigrams,
                  terms=tuple(q.keywords.items()), names=question_names(tag_words(to_simplified(q.text))),
-                 before=before_text, after=after_text, rest=rest, wh_class=wh_class(wh, after_text))
+                 before=before_text, after=after_text, rest=rest, wh_class=wh_class(wh, after_text), asked=asked)
+
+
+def asked_phrase(wh: str, after: list[Tagged]) -> tuple[str, ...]:
+    """The noun phrase a "which" question word asks about, word by word: the common noun right
+    after it, and the common nouns after that when they run to the end of the question's clause
+    (哪种营养因子? -> 营养, 因子; but 什么动物大量杀害 -> 动物: jieba tags 大量 a noun). After a
+    measure word (哪一种, 哪个) the first word is the noun whatever jieba tags it (组织 is also a
+    verb); after 哪一年, 哪里, 什么 or 何 only a common noun is.
+
+    >>> from text.tagged import tag_words
+    >>> asked_phrase("哪一种", tag_words("组织都会需要"))
+    ('组织',)
+    >>> asked_phrase("哪种", tag_words("营养因子"))
+    ('营养', '因子')
+    >>> asked_phrase("什么", tag_words("是正当程序"))
+    ()
+    >>> asked_phrase("哪一年", tag_words("加入学会"))
+    ()
+    >>> asked_phrase("哪一条", tag_words("位处长江"))
+    ()
+    """
+    measured = wh.startswith(("哪", "何")) and wh[-1] in _MEASURE_WORDS
+    if not after or not (measured or wh in ("哪", "哪一", "什么", "何")):
+        return ()       # 哪一年, 何地, 哪国: the question word holds its noun
+    first = after[0]
+    nxt = after[1] if len(after) > 1 else None
+    # after a measure word a noun jieba tags a verb (组织都会...) is the noun, unless more follows
+    verbal = measured and first.flag[0] == "v" and (nxt is None or nxt.flag[0] not in "nv")
+    noun = first.flag in _COMMON_NOUNS or (measured and first.flag[0] == "n") or verbal
+    if first.is_punct or first.text in STOP_WORDS or len(first.text) < 2 or not noun:
+        return ()
+    k = 1
+    while k < len(after) and after[k].flag in _COMMON_NOUNS and after[k].text not in STOP_WORDS:
+        k += 1
+    return tuple(w.text for w in after[:k]) if k == len(after) else (first.text,)
 
 
 def _squeeze(text: str) -> str:

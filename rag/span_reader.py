@@ -18,7 +18,7 @@ from rag.frame import frame
 from rag.question import Question
 from rag.ranker import SpanRanker
 from rag.reader import ABSTAIN_TEXT
-from rag.spans import sentence_views, whole_answer, whole_list
+from rag.spans import sentence_views, whole_answer, whole_head, whole_list
 from rag.types import Hit, Reading
 from rag.verify import without_markers
 from text.normalize import has_cjk, to_simplified, to_traditional
@@ -47,7 +47,7 @@ class SpanReader:
         choice = self.ranker.choose(self.ranker.rank(f, views), views, f)
         if choice is None or not self.ranker.confident(choice, self.threshold):
             return _abstain(q)
-        span = whole_answer(whole_list(choice.span) if q.several else choice.span)
+        span = whole_answer(whole_head(whole_list(choice.span) if q.several else choice.span, f.asked))
         return Reading(answer=f"{_say(q, span.text)} [1]", abstained=False,
                        quotes=[(span.sent.hit, span.sent.text)])
 

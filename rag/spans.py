@@ -21,7 +21,7 @@ from text.tagged import Tagged, tag_words
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "whole_figures",
            "name_joints", "whole_names", "whole_quotation", "whole_answer", "INTERPUNCTS",
-           "coordination_joints", "whole_list", "COORDINATORS",
+           "coordination_joints", "whole_list", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head",
            "chunk_position", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT"]
 
 MAX_WORDS = 7
@@ -31,6 +31,8 @@ INTERPUNCTS = frozenset("·•‧・")      # between the parts of a foreign nam
 COORDINATORS = frozenset({"、", "和", "与", "與", "及", "以及", "或", "跟"})   # between the items of a list
 _OPEN_CLOSE = {"《": "》", "“": "”", "「": "」", "『": "』", "\"": "\"", "(": ")", "（": "）"}
 _QUOTATION_MARKS = ("“", "「", "『", "\"")     # of those, what quotes a term (not a title or an aside)
+_ASIDE_MARKS = ("(", "（")                        # and what opens an aside
+ASIDE_CHARS = 12          # the longest aside an answer keeps (fitted on dev: a year, a name in another script)
 _NO_START = set("的了是在和与及并或而也都就被把将对从向于之")
 _NO_END = set("的了和与及并或而在被把将对从向于之是")
 
@@ -281,10 +283,48 @@ def whole_list(span: Span) -> Span:
     return _widened(span, coordination_joints(span.sent.words))
 
 
+def whole_aside(span: Span, most: int = ASIDE_CHARS) -> Span:
+    """The span with the aside in brackets that follows it, when the aside is short and
+    whole within the clause ("天禧初年" of "天禧初年（1017年）" is "天禧初年（1017年）"): an
+    aside right after a term glosses it (its year in the calendar, its name in another
+    language, its place today) and goes with it."""
+    words = span.sent.words
+    j = span.j
+    if j >= len(words) or words[j].text not in _ASIDE_MARKS:
+        return span
+    close = _OPEN_CLOSE[words[j].text]
+    for k in range(j + 1, len(words)):
+        w = words[k]
+        if w.text == close:
+            inside = words[k - 1].end - words[j + 1].start if k > j + 1 else 0
+            return Span(span.sent, span.i, k + 1, kind=span.kind) if 0 < inside <= most else span
+        if w.text in HARD_PUNCT or w.text in _ASIDE_MARKS:
+            return span
+    return span
+
+
+def whole_head(span: Span, asked: tuple[str, ...]) -> Span:
+    """The span with the noun it names, when the question asks "which X" and the words right
+    after the span are X or its last words ("非营利" of "非营利组织", asked 哪一种组织, is
+    "非营利组织"): the answer to "which committee" is a committee."""
+    words, norm = span.sent.words, span.sent.norm
+    if not asked or norm[span.start:span.end].endswith(asked[-1]):
+        return span
+    tails = {"".join(asked[k:]) for k in range(len(asked))}
+    j, text = span.j, ""
+    while j < len(words) and j < span.j + len(asked) and not words[j].is_punct \
+            and words[j].start == words[j - 1].end:
+        text += norm[words[j].start:words[j].end]
+        j += 1
+        if text in tails:
+            return Span(span.sent, span.i, j, kind=span.kind)
+    return span
+
+
 def whole_answer(span: Span) -> Span:
-    """The chosen answer made whole: no figure and no foreign name cut at its edges, and a
-    quoted term in its quotation marks."""
-    return whole_quotation(whole_names(whole_figures(span)))
+    """The chosen answer made whole: no figure and no foreign name cut at its edges, a quoted
+    term in its quotation marks, and the short aside that glosses it."""
+    return whole_aside(whole_quotation(whole_names(whole_figures(span))))
 
 
 def _clause_runs(view: SentenceView, most: int = 3) -> list[Span]:

@@ -89,3 +89,17 @@ def test_title_run_is_the_longest_stretch_of_a_title_the_question_names():
 ])
 def test_question_word_class(question, wh_class):
     assert frame(analyze(question)).wh_class == wh_class
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("哪一种组织都能加入青禾联盟？", ("组织",)),       # after a measure word, a noun jieba tags a verb
+    ("哪一条位处青禾的河流最长？", ()),                  # but not a verb that goes on
+    ("青禾湖在何地？", ()),                              # 何地, 哪国: the question word holds its noun
+    ("北岸港属于哪个港务委员会？", ("港务", "委员会")),  # nouns that run to the mark
+    ("什么动物大量捕食青蛙？", ("动物",)),              # the nouns stop where the clause goes on
+    ("北岸港在哪一年启用？", ()),                        # the question word holds its noun
+    ("什么是正当程序？", ()),                            # no noun after it
+    ("Which committee met?", ()),                         # English: not read here
+])
+def test_the_noun_phrase_a_which_question_asks_about(question, asked):
+    assert frame(analyze(question)).asked == asked

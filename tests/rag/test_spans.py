@@ -4,8 +4,8 @@ import pytest
 
 from rag.frame import frame
 from rag.question import analyze
-from rag.spans import (MAX_WORDS, Span, candidate_spans, sentence_views, whole_answer, whole_figures, whole_list,
-                       whole_names, whole_quotation)
+from rag.spans import (MAX_WORDS, Span, candidate_spans, sentence_views, whole_answer, whole_aside, whole_figures,
+                       whole_head, whole_list, whole_names, whole_quotation)
 from rag.types import Hit
 
 
@@ -99,6 +99,39 @@ def test_an_item_of_a_list_is_widened_to_the_whole_list(cut, whole):
 def test_a_whole_list_stops_at_a_comma():
     view = _views("哪些？", "渡轮往来北岸，与南湾相望。")[0]
     assert whole_list(_cut(view, "北岸")).text == "北岸"
+
+
+@pytest.mark.parametrize("cut, whole", [
+    ("藤州", "藤州（今兴安省）"),              # a place with its name today
+    ("天和初年", "天和初年(1681年)"),          # a reign year with its calendar year
+    ("青禾渡", "青禾渡（Qinghe Ferry）"),      # a name with its name in another language
+    ("今兴安省", "今兴安省"),                  # inside the aside: unchanged
+    ("北岸", "北岸"),                          # no aside after it: unchanged
+    ("南湾", "南湾"),                          # an aside too long to be a gloss
+])
+def test_an_answer_keeps_the_short_aside_that_follows_it(cut, whole):
+    view = _views("什么？", "她生于藤州（今兴安省），天和初年(1681年)迁居青禾渡（Qinghe Ferry），"
+                            "往来北岸与南湾（一处由三条河流交汇冲积而成的狭长沙洲地带）。")[0]
+    assert whole_aside(_cut(view, cut)).text == whole
+
+
+@pytest.mark.parametrize("cut, asked, whole", [
+    ("青禾港务", ("委员会",), "青禾港务委员会"),            # the noun asked for follows the answer
+    ("青禾", ("港务", "委员会"), "青禾港务委员会"),          # the whole phrase asked for
+    ("青禾港务", ("港务", "委员会"), "青禾港务委员会"),      # its last words
+    ("青禾港务委员会", ("委员会",), "青禾港务委员会"),      # already named: unchanged
+    ("青禾港务", ("组织",), "青禾港务"),                    # another noun follows: unchanged
+    ("青禾港务", (), "青禾港务"),                           # no noun asked for: unchanged
+    ("北岸", ("委员会",), "北岸"),                          # a comma between: unchanged
+])
+def test_an_answer_to_which_x_takes_the_x_that_follows_it(cut, asked, whole):
+    view = _views("哪个委员会？", "青禾港务委员会由北岸，委员会管理。")[0]
+    assert whole_head(_cut(view, cut), asked).text == whole
+
+
+def test_an_aside_that_is_not_closed_in_its_clause_is_left_out():
+    view = _views("什么？", "她生于藤州（今兴安省，后迁青禾渡）。")[0]
+    assert whole_aside(_cut(view, "藤州")).text == "藤州"
 
 
 def test_a_whole_answer_joins_neither_figures_across_a_comma_nor_names_across_a_space():
