@@ -215,13 +215,7 @@ def name_joints(words: list[Tagged]) -> list[bool]:
     >>> name_joints(tag_words("由西奥多·罗斯福签署"))
     [False, False, True, True, False]
     """
-    joined = [False] * len(words)
-    for k in range(1, len(words) - 1):
-        a, dot, b = words[k - 1], words[k], words[k + 1]
-        if dot.text in INTERPUNCTS and not a.is_punct and not b.is_punct and a.end == dot.start \
-                and dot.end == b.start:
-            joined[k] = joined[k + 1] = True
-    return joined
+    return _joints_across(words, INTERPUNCTS)
 
 
 def coordination_joints(words: list[Tagged]) -> list[bool]:
@@ -232,11 +226,15 @@ def coordination_joints(words: list[Tagged]) -> list[bool]:
     >>> coordination_joints(tag_words("来往彩虹与机场的路线"))
     [False, False, True, True, False, False]
     """
+    return _joints_across(words, COORDINATORS)
+
+
+def _joints_across(words: list[Tagged], joiners: frozenset[str]) -> list[bool]:
+    """Per word: it is a joiner between two words, with nothing between them, or the word after one."""
     joined = [False] * len(words)
     for k in range(1, len(words) - 1):
         a, c, b = words[k - 1], words[k], words[k + 1]
-        if c.text in COORDINATORS and not a.is_punct and not b.is_punct and a.end == c.start \
-                and c.end == b.start:
+        if c.text in joiners and not a.is_punct and not b.is_punct and a.end == c.start and c.end == b.start:
             joined[k] = joined[k + 1] = True
     return joined
 
