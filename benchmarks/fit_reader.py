@@ -328,8 +328,8 @@ def outcomes(chosen, tight: bool = False):
     `tight`: concise means at most three times the expected span, with no allowance for short
     answers (what the answer width is fitted with, so that it widens only where that pays)."""
     from rag.evaluate import CONCISE_FACTOR, expected_length, score_answer
-    from rag.span_reader import _say
-    from rag.spans import whole_answer
+    from rag.frame import frame
+    from rag.span_reader import _say, answer_span
 
     out = []
     for item, q, hits, choice in chosen:
@@ -338,7 +338,7 @@ def outcomes(chosen, tight: bool = False):
         if choice is None:
             out.append((float("-inf"), False, False, False, unanswerable, kind))
             continue
-        span = whole_answer(choice.span)           # what the reader says
+        span = answer_span(q, frame(q), choice.span)    # what the reader says
         ans = {"answer": f"{_say(q, span.text)} [1]", "abstained": False,
                "citations": [{"source": hits[span.sent.hit].source}]}
         s = score_answer(item, ans)

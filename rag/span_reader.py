@@ -14,17 +14,17 @@ What it does not do: arithmetic, paraphrase, or answers joined from two sentence
 
 from __future__ import annotations
 
-from rag.frame import frame
+from rag.frame import Frame, frame
 from rag.question import Question
 from rag.ranker import SpanRanker
 from rag.reader import ABSTAIN_TEXT
-from rag.spans import sentence_views, whole_answer, whole_head, whole_list
+from rag.spans import Span, sentence_views, whole_answer, whole_head, whole_list
 from rag.types import Hit, Reading
 from rag.verify import without_markers
 from text.normalize import has_cjk, to_simplified, to_traditional
 from text.numbers import CLASSIFIERS, Quantity, find_quantities, format_value_en
 
-__all__ = ["SpanReader", "RoutedReader", "RULE_KINDS", "in_asked_unit", "figure_of_kind"]
+__all__ = ["SpanReader", "RoutedReader", "RULE_KINDS", "in_asked_unit", "figure_of_kind", "answer_span"]
 
 # Question kinds the hand-written rules read typed spans for (a count in the asked unit, an
 # amount of money); every other question goes to the span ranker, dates and lists of names
@@ -47,9 +47,15 @@ class SpanReader:
         choice = self.ranker.choose(self.ranker.rank(f, views), views, f)
         if choice is None or not self.ranker.confident(choice, self.threshold):
             return _abstain(q)
-        span = whole_answer(whole_head(whole_list(choice.span) if q.several else choice.span, f.asked))
+        span = answer_span(q, f, choice.span)
         return Reading(answer=f"{_say(q, span.text)} [1]", abstained=False,
                        quotes=[(span.sent.hit, span.sent.text)])
+
+
+def answer_span(q: Question, f: Frame, span: Span) -> Span:
+    """The chosen span as the reader says it: the whole list when several things are asked,
+    the noun a "which X" question asks for, and made whole (`rag.spans.whole_answer`)."""
+    return whole_answer(whole_head(whole_list(span) if q.several else span, f.asked))
 
 
 class RoutedReader:
