@@ -34,6 +34,8 @@ WH_CLASSES = ("what", "which", "who", "when", "where", "why", "how", "how_many",
 _ZH_WH = re.compile(r"多少|(?<![许很最众诸更颇])多[大长高久远重深宽快]|几|哪一?[个位种所家座部本条支年国些里儿处方届次天月]?|什么|啥|谁|何(?:时|地|处|人|种|年)?|"
                     r"怎样|怎么|如何|为什么|为何|是否")
 _EN_WH = re.compile(r"\b(?:how (?:many|much|long|old|far|large|big|high)|what|which|who|whom|whose|when|where|why|how)\b")
+# a question with no question word asks for what would come where it stops ("加拿大最繁忙的机场为?")
+_SLOT_AT_END = re.compile(r"(?<![吗呢吧])(?=\s*[?？]\s*$)")
 _MEASURE_WORDS = set("个位种所家座部本条支间项")   # 哪个学校: the noun follows the measure word
 _COMMON_NOUNS = ("n", "nz", "ng", "eng")           # jieba's tags of common nouns (not names, not verbal nouns)
 _SKIP = set("的了是为在于被把将与和及之也都就还所")   # particles between the question word and its context
@@ -236,6 +238,9 @@ def frame(q: Question) -> Frame:
     norm = q.norm
     pattern = _ZH_WH if q.lang == "zh" else _EN_WH
     m = pattern.search(norm)
+    slot_at_end = m is None and q.lang == "zh"
+    if slot_at_end:
+        m = _SLOT_AT_END.search(norm)
     wh, left, right, head, before_text, after_text, asked = "", (), (), "", "", "", ()
     if m:
         wh = m.group(0)
@@ -264,7 +269,7 @@ def frame(q: Question) -> Frame:
     return Frame(answer_type=_answer_type(q, norm), wh=wh, left=left, right=right, head=head,
                  years=years, ordinals=ordinals, classifier=q.classifier, bigrams=bigrams,
                  terms=tuple(q.keywords.items()), names=question_names(tag_words(to_simplified(q.text))),
-                 before=before_text, after=after_text, rest=rest, wh_class=wh_class(wh, after_text), asked=asked)
+                 before=before_text, after=after_text, rest=rest, wh_class="what" if slot_at_end and m else wh_class(wh, after_text), asked=asked)
 
 
 def asked_phrase(wh: str, after: list[Tagged]) -> tuple[str, ...]:

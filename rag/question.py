@@ -132,11 +132,17 @@ def _focus_en(q: str) -> tuple[list[str], str]:
     return [w for w in words if w not in STOP_WORDS], noun if m.group(1) == "many" else ""
 
 
+def _standard_question_words(norm: str) -> str:
+    """The question words in their standard simplified form: 甚麼, as written in Taiwan, is
+    simplified to 甚么, which is 什么."""
+    return norm.replace("甚么", "什么")
+
+
 def analyze(question: str, idf=None, dictionary: Dictionary | None = None) -> Question:
     """Analyse a question; `idf(term) -> float` weights keywords (defaults to 1), and the
     dictionary translates them for passages in the other language."""
     dictionary = dictionary or Dictionary()
-    norm = normalize(question)
+    norm = _standard_question_words(normalize(question))
     lang = "zh" if has_cjk(norm) else "en"
     kind = _kind_zh(norm) if lang == "zh" else _kind_en(norm)
     q = Question(text=question, norm=norm, lang=lang, traditional=is_traditional(question), kind=kind)

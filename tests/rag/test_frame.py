@@ -103,3 +103,14 @@ def test_question_word_class(question, wh_class):
 ])
 def test_the_noun_phrase_a_which_question_asks_about(question, asked):
     assert frame(analyze(question)).asked == asked
+
+
+@pytest.mark.parametrize("question, before, wh_class", [
+    ("青禾市最繁忙的港口为？", "青禾市最繁忙的港口为", "what"),   # no question word: the slot is where it stops
+    ("青禾港的两个码头，一个是北岸码头，另一个是?", "另一个是", "what"),
+    ("青禾港很繁忙吗？", "", "none"),                              # a yes-no question has no slot
+    ("青禾港为何繁忙？", "青禾港", "why"),                          # a question word comes first
+])
+def test_a_question_with_no_question_word_asks_for_what_ends_it(question, before, wh_class):
+    f = frame(analyze(question))
+    assert (f.before, f.wh_class) == (before, wh_class)

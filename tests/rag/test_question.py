@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from rag.crosslingual import Dictionary
+from rag.frame import frame
 from rag.question import EN_COUNT_CLASSIFIERS, Question, analyze
 
 
@@ -285,3 +286,15 @@ def test_zero_idf_drops_a_keyword(d):
 def test_default_dictionary_and_result_type():
     q = analyze("How many enterprises were honoured in Riverton?")
     assert isinstance(q, Question) and q.kind == "count" and q.count_noun == "enterprise"
+
+
+@pytest.mark.parametrize("question, wh, wh_class", [
+    ("青禾港的吞吐量為甚麼下降?", "为什么", "why"),     # 甚麼, as written in Taiwan
+    ("青禾港出口甚麼貨物?", "什么", "what"),
+    ("青禾港出口什麼貨物?", "什么", "what"),
+])
+def test_taiwan_question_words_are_read_as_their_standard_form(d, question, wh, wh_class):
+    q = analyze(question, dictionary=d)
+    f = frame(q)
+    assert (f.wh, f.wh_class) == (wh, wh_class)
+    assert not any("甚" in "".join(alts) for alts in q.keywords)     # no term the passages will not hold
