@@ -309,8 +309,9 @@ def _tree_param(text: str) -> tuple[str, object]:
 
 
 def choices(ranker, per_question, answer_chars: int, start: int = 0):
-    """Per question: (item, q, hits, Choice or None), the answer the reader would give. `ranker`
-    may be a list of fold rankers: question k (`start` + its index) is read by the (k mod n)-th."""
+    """Per question: (item, q, hits, its Frame, Choice or None), the answer the reader would give.
+    `ranker` may be a list of fold rankers: question k (`start` + its index) is read by the
+    (k mod n)-th."""
     from rag.frame import frame
 
     rankers = ranker if isinstance(ranker, list) else [ranker]
@@ -318,7 +319,8 @@ def choices(ranker, per_question, answer_chars: int, start: int = 0):
     for k, (item, q, hits, Xq, spans, _, views) in enumerate(per_question, start):
         ranker = rankers[k % len(rankers)]
         scored = ranker.ranked(spans, Xq) if spans and (q.keywords or q.translated) else []
-        out.append((item, q, hits, ranker.choose(scored, views, frame(q), answer_chars=answer_chars) if scored else None))
+        f = frame(q)
+        out.append((item, q, hits, f, ranker.choose(scored, views, f, answer_chars=answer_chars) if scored else None))
     return out
 
 
@@ -328,17 +330,16 @@ def outcomes(chosen, tight: bool = False):
     `tight`: concise means at most three times the expected span, with no allowance for short
     answers (what the answer width is fitted with, so that it widens only where that pays)."""
     from rag.evaluate import CONCISE_FACTOR, expected_length, score_answer
-    from rag.frame import frame
     from rag.span_reader import _say, answer_span
 
     out = []
-    for item, q, hits, choice in chosen:
+    for item, q, hits, f, choice in chosen:
         unanswerable = bool(item.get("unanswerable"))
         kind = item.get("kind", "")
         if choice is None:
             out.append((float("-inf"), False, False, False, unanswerable, kind))
             continue
-        span = answer_span(q, frame(q), choice.span)    # what the reader says
+        span = answer_span(q, f, choice.span)    # what the reader says
         ans = {"answer": f"{_say(q, span.text)} [1]", "abstained": False,
                "citations": [{"source": hits[span.sent.hit].source}]}
         s = score_answer(item, ans)

@@ -238,9 +238,9 @@ def frame(q: Question) -> Frame:
     norm = q.norm
     pattern = _ZH_WH if q.lang == "zh" else _EN_WH
     m = pattern.search(norm)
-    slot_at_end = m is None and q.lang == "zh"
-    if slot_at_end:
-        m = _SLOT_AT_END.search(norm)
+    slot_at_end = None
+    if m is None and q.lang == "zh":
+        m = slot_at_end = _SLOT_AT_END.search(norm)
     wh, left, right, head, before_text, after_text, asked = "", (), (), "", "", "", ()
     if m:
         wh = m.group(0)
@@ -269,7 +269,7 @@ def frame(q: Question) -> Frame:
     return Frame(answer_type=_answer_type(q, norm), wh=wh, left=left, right=right, head=head,
                  years=years, ordinals=ordinals, classifier=q.classifier, bigrams=bigrams,
                  terms=tuple(q.keywords.items()), names=question_names(tag_words(to_simplified(q.text))),
-                 before=before_text, after=after_text, rest=rest, wh_class="what" if slot_at_end and m else wh_class(wh, after_text), asked=asked)
+                 before=before_text, after=after_text, rest=rest, wh_class="what" if slot_at_end else wh_class(wh, after_text), asked=asked)
 
 
 def asked_phrase(wh: str, after: list[Tagged]) -> tuple[str, ...]:
