@@ -104,10 +104,17 @@ def _question_rows(row):
     return item, q, hits, X, spans, grade, views
 
 
-def build(rows, rng: random.Random | None, workers: int = 2, graded: bool = False):
+def labels(grade, cut_positive: bool = True):
+    """Which candidates hold the answer, for the ranker: any relevance above 0 (the expected
+    answer, a span holding it and not much longer, or most of it). With `cut_positive` False,
+    a span cut inside the answer (relevance 1) is a negative, as wrong as one far longer."""
+    return grade >= (1 if cut_positive else 2)
+
+
+def build(rows, rng: random.Random | None, workers: int = 2, graded: bool = False, cut_positive: bool = True):
     """Per question: `_question_rows`; with rng, the sampled training rows (X, y, and the
-    question each row belongs to). y is the span's `relevance` when `graded`, else 1 for any
-    relevance above 0."""
+    question each row belongs to). y is 1 for the candidates `labels` counts as holding the
+    answer, or their `relevance` when `graded` (0 for the rest)."""
     import multiprocessing
 
     if workers > 1:
@@ -117,7 +124,7 @@ def build(rows, rng: random.Random | None, workers: int = 2, graded: bool = Fals
         per_question = [_question_rows(r) for r in rows]
     X, y, group = [], [], []
     for index, (item, q, hits, Xq, spans, grade, _) in enumerate(per_question):
-        positive = grade > 0
+        positive = labels(grade, cut_positive)
         if rng is None or not golds(item) or not positive.any():
             continue
         pos = np.flatnonzero(positive).tolist()
@@ -126,7 +133,7 @@ def build(rows, rng: random.Random | None, workers: int = 2, graded: bool = Fals
         rows = pos + neg
         rng.shuffle(rows)    # a ranker's ties must not favour the rows that come first
         X.append(Xq[rows])
-        y.extend(int(grade[k]) if graded else int(positive[k]) for k in rows)
+        y.extend(int(grade[k]) * int(positive[k]) if graded else int(positive[k]) for k in rows)
         group.extend([index] * len(rows))
     return per_question, X, y, group
 
@@ -255,7 +262,7 @@ def fold_models(X, y, group, rounds: int, params: dict, folds: int = FOLDS, init
     return out
 
 
-def fit_second_look(firsts: list[str], dev, params: dict) -> tuple[str, int, list[str]]:
+def fit_second_look(firsts: list[str], dev, params: dict, cut_positive: bool = True) -> tuple[str, int, list[str]]:
     """Trees over a candidate's features and `rag.rerank.context_rows` that add to its first
     score, fitted on the first scorer's best RERANK_TOP candidates of each dev question, as
     scored by the fold model that did not see it (`fold_models`): the second trees learn how far
@@ -276,11 +283,12 @@ def fit_second_look(firsts: list[str], dev, params: dict) -> tuple[str, int, lis
             values = first.predict(Xq, num_threads=2)
             kept = [k for k in np.argsort(-values, kind="stable") if not spans[k].only_question_words]
             top = kept[:RERANK_TOP]
-            if not (grade[top] > 0).any():
+            positive = labels(grade[top], cut_positive)
+            if not positive.any():
                 continue          # nothing to rank above the rest
             context = context_rows(values[kept], [spans[k] for k in kept], RERANK_TOP)
             X2.append(np.hstack([Xq[top], np.asarray(context, dtype=np.float32)]))
-            y2.extend(int(grade[k] > 0) for k in top)
+            y2.extend(positive.astype(int).tolist())
             init.extend(values[top])
             g2.extend([index] * len(top))
     X2, y2, g2 = np.concatenate(X2).astype(np.float64), np.asarray(y2), np.asarray(g2)
@@ -395,6 +403,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--graded", action=argparse.BooleanOptionalAction, default=False,
                         help="rank by graded relevance: the expected answer, above a span holding it, above "
                              "one cut inside it (--no-graded: all three alike)")
+    parser.add_argument("--cut-positive", action=argparse.BooleanOptionalAction, default=True,
+                        help="count a span cut inside the expected answer (most of it) as holding it, as the "
+                             "shipped trees do (--no-cut-positive: a negative, as wrong as a span far longer)")
     parser.add_argument("--tree-param", action="append", default=[], metavar="KEY=VALUE",
                         help="override one of TREE_PARAMS (e.g. num_leaves=15); repeatable")
     parser.add_argument("--second-look", action=argparse.BooleanOptionalAction, default=True,
@@ -435,7 +446,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.sets:
         for split in ("dev", "val"):
             rows = retrieved(name, split, args.devsets, args.work, args.refresh)[:args.limit]
-            per_question, Xs, ys, gs = build(rows, rng if split == "dev" else None, graded=args.graded)
+            per_question, Xs, ys, gs = build(rows, rng if split == "dev" else None, graded=args.graded,
+                                             cut_positive=args.cut_positive)
             data[(name, split)] = per_question
             X += Xs
             y += ys
@@ -469,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.second_look or args.out_of_fold:
                 firsts = fold_models(X, y, np.asarray(group), rounds, params)
                 if args.second_look:
-                    second, second_rounds, seconds = fit_second_look(firsts, dev, params)
+                    second, second_rounds, seconds = fit_second_look(firsts, dev, params, args.cut_positive)
                     print(f"second look: {second_rounds} trees ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
                 if args.out_of_fold:
                     # fold f's questions are read by the first and second trees that did not see them
@@ -571,7 +583,7 @@ def main(argv: list[str] | None = None) -> int:
         args.dump_choices.write_bytes(pickle.dumps(dumped))
     if args.write or args.model_out:
         (args.model_out or MODEL_FILE).write_text(ranker.to_json(fitted_on=[f"{n}/dev.jsonl" for n in args.sets], scorer=args.scorer,
-                                             graded=args.graded, second_look=bool(ranker.rerank), out_of_fold=args.out_of_fold,
+                                             graded=args.graded, cut_positive=args.cut_positive, second_look=bool(ranker.rerank), out_of_fold=args.out_of_fold,
                                              min_abstained=args.min_abstained, margin_se=args.margin_se, abstainer=args.abstainer, tree_params=dict(_tree_param(t) for t in args.tree_param),
                                              l2=args.l2, figures=report) + "\n", encoding="utf-8")
         print(f"wrote {args.model_out or MODEL_FILE}", file=sys.stderr)

@@ -18,6 +18,33 @@ def test_relevance_takes_the_best_of_several_expected_answers():
     assert relevance("1998年春", ["1998年春天", "1998"]) == 2
 
 
+def test_a_span_cut_inside_the_answer_is_a_positive_unless_asked_otherwise():
+    import random
+
+    import numpy as np
+
+    from benchmarks.fit_reader import build, labels, relevance
+    from rag.question import analyze
+    from rag.types import Hit
+
+    grade = np.array([relevance(s, ["北岸门广场"]) for s in ("北岸门广场", "在北岸门广场", "北岸门广", "广场")])
+    assert labels(grade).tolist() == [True, True, True, False]
+    assert labels(grade, cut_positive=False).tolist() == [True, True, False, False]
+
+    question = "年会在哪里举行？"
+    hits = [Hit(chunk_id="d:0", source="d.txt", title="", date=None, text="今年的年会在北岸门广场东侧举行，来了三百人。",
+                score=1.0)]
+    rows = [({"question": question, "answers": [["北岸门广场东侧"]]}, analyze(question), hits)]
+    per_question, X, y, _ = build(rows, random.Random(1), workers=1, cut_positive=False)
+    spans, grade = per_question[0][4], per_question[0][5]
+    cut = [k for k, g in enumerate(grade) if g == 1]
+    assert cut, [s.text for s in spans]          # the candidates hold a cut span ("北岸门广场")
+    sampled = {tuple(row) for row, label in zip(X[0].tolist(), y) if label}
+    assert all(tuple(per_question[0][3][k].tolist()) not in sampled for k in cut)
+    _, _, y_cut, _ = build(rows, random.Random(1), workers=1)
+    assert sum(y_cut) == sum(y) + len(cut)
+
+
 def test_tree_params_read_numbers_and_refuse_a_missing_value():
     import pytest
 

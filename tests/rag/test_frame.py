@@ -114,3 +114,15 @@ def test_the_noun_phrase_a_which_question_asks_about(question, asked):
 def test_a_question_with_no_question_word_asks_for_what_ends_it(question, before, wh_class):
     f = frame(analyze(question))
     assert (f.before, f.wh_class) == (before, wh_class)
+
+
+@pytest.mark.parametrize("question, answer_type", [
+    ("青禾湖在哪个国家？", "place"), ("青禾湖在哪一個國家？", "place"), ("青禾湖在哪一个城市？", "place"),
+    ("哪一家公司修建了青禾桥？", "org"), ("哪一所大學最早成立？", "org"), ("哪所学校培养了他？", "org"),
+    ("哪一位工程师设计了青禾桥？", "person"), ("哪一個人設計了青禾橋？", "person"), ("哪位设计的？", "person"),
+    ("哪个人口最多？", "other"),                       # 人口 is no person
+    ("青禾桥哪一年建成？", "date"),
+])
+def test_the_answer_type_reads_which_one_written_with_yi(question, answer_type):
+    # Taiwan's questions write 哪一個 / 哪一位 / 哪一家 as often as 哪個
+    assert frame(analyze(question)).answer_type == answer_type
