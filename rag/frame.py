@@ -208,7 +208,7 @@ def wh_class(wh: str, after: str) -> str:
     """
     if not wh:
         return "none"
-    if _WH_WHEN.search(wh) or (wh in ("什么", "哪个", "哪一", "哪") and _WH_WHEN_AFTER.match(after)):
+    if _WH_WHEN.search(wh) or (wh in ("什么", "哪个", "哪一个", "哪一", "哪") and _WH_WHEN_AFTER.match(after)):
         return "when"
     if wh in ("为什么", "为何", "why"):
         return "why"

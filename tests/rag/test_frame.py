@@ -80,7 +80,7 @@ def test_title_run_is_the_longest_stretch_of_a_title_the_question_names():
 
 
 @pytest.mark.parametrize("question, wh_class", [
-    ("青禾站是什么时候开通的？", "when"), ("青禾站哪一年开通？", "when"), ("When did the line open?", "when"),
+    ("青禾站是什么时候开通的？", "when"), ("青禾站哪一年开通？", "when"), ("青禾站是哪一個時期建成的？", "when"), ("When did the line open?", "when"),
     ("为什么青禾站改名？", "why"), ("Why was the station renamed?", "why"),
     ("青禾站在哪里？", "where"), ("谁设计了青禾站？", "who"), ("Who designed it?", "who"),
     ("青禾站有多少个出口？", "how_many"), ("How many exits does it have?", "how_many"),
