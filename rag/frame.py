@@ -46,7 +46,7 @@ _ORDINAL = re.compile(r"第\s*([0-9一二三四五六七八九十百]+)\s*[届�
 # "哪一位", "哪一个国家", "哪一家公司": Taiwan's questions put 一 after 哪 as often as not
 _PERSON_Q = re.compile(r"谁|哪一?[位名]|哪一?个人(?![口民类])|什么人|何人|姓名|名字|\bwho\b|\bwhom\b|\bwhose\b")
 _PLACE_Q = re.compile(r"哪里|哪儿|何地|何处|什么地方|哪一?个?(?:国家|城市|省|地区|地方)|哪国|\bwhere\b")
-_ORG_Q = re.compile(r"哪(?:一?[个家所])?一?(?:公司|企业|单位|组织|机构|学校|大学|球队|俱乐部|银行|医院|政党|部门)|"
+_ORG_Q = re.compile(r"哪一?[个家所]?(?:公司|企业|单位|组织|机构|学校|大学|球队|俱乐部|银行|医院|政党|部门)|"
                     r"\bwhich (?:company|firm|organi[sz]ation|university|school|team|club|bank)\b")
 _MARK = re.compile(r"[，,。;；:：?？!！]")
 _PERCENT_Q = re.compile(r"百分之|比例|比率|占比|percent|percentage|proportion|share of")
