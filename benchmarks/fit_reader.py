@@ -17,6 +17,8 @@ P(the question has an answer in the pool) x P(the answer is right | it has one))
 is where dev's concise accuracy, abstentions included, is highest among the thresholds that
 abstain on at least --min-abstained of the unanswerable questions, with --margin-se standard
 errors to spare; the trees' threshold is chosen on what fold trees say of unseen dev questions.
+With --bag the model also keeps the five fold pipelines (first and second-look trees), and a
+candidate's score is the mean of all six.
 """
 
 from __future__ import annotations
@@ -415,6 +417,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="fit the answer width and the abstention models on dev answers chosen by fold models "
                              "(first and second-look trees) that did not see the question (as val and users' "
                              "questions are), and report dev so")
+    parser.add_argument("--bag", action=argparse.BooleanOptionalAction, default=False,
+                        help="score candidates by the mean of the trees and the fold trees (first and second look), "
+                             "all saved in the model")
     parser.add_argument("--min-abstained", type=float, default=0.8, metavar="SHARE",
                         help="the abstention threshold with the best dev concise accuracy among those that abstain "
                              "on at least SHARE of dev's unanswerable questions (default 0.8, what the reader must "
@@ -478,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
             trees, rounds = fit_trees(X, y, np.asarray(group), params=params)
             print(f"{rounds} trees", file=sys.stderr)
             second, seconds = "", []
-            if args.second_look or args.out_of_fold:
+            if args.second_look or args.out_of_fold or args.bag:
                 firsts = fold_models(X, y, np.asarray(group), rounds, params)
                 if args.second_look:
                     second, second_rounds, seconds = fit_second_look(firsts, dev, params, args.cut_positive)
@@ -488,7 +493,8 @@ def main(argv: list[str] | None = None) -> int:
                     judge = [SpanRanker(mean.tolist(), scale.tolist(), [0.0] * X.shape[1], trees=m,
                                         rerank=seconds[f] if seconds else "")
                              for f, m in enumerate(firsts)]
-            ranker = SpanRanker(mean.tolist(), scale.tolist(), [0.0] * X.shape[1], trees=trees, rerank=second)
+            ranker = SpanRanker(mean.tolist(), scale.tolist(), [0.0] * X.shape[1], trees=trees, rerank=second,
+                                bag=list(zip(firsts, seconds or [""] * len(firsts))) if args.bag else [])
             judge = judge or ranker
         else:
             coef = fit_listwise((X - mean) / scale, y, np.asarray(group), args.l2)
@@ -583,7 +589,7 @@ def main(argv: list[str] | None = None) -> int:
         args.dump_choices.write_bytes(pickle.dumps(dumped))
     if args.write or args.model_out:
         (args.model_out or MODEL_FILE).write_text(ranker.to_json(fitted_on=[f"{n}/dev.jsonl" for n in args.sets], scorer=args.scorer,
-                                             graded=args.graded, cut_positive=args.cut_positive, second_look=bool(ranker.rerank), out_of_fold=args.out_of_fold,
+                                             graded=args.graded, cut_positive=args.cut_positive, bag=bool(ranker.bag), second_look=bool(ranker.rerank), out_of_fold=args.out_of_fold,
                                              min_abstained=args.min_abstained, margin_se=args.margin_se, abstainer=args.abstainer, tree_params=dict(_tree_param(t) for t in args.tree_param),
                                              l2=args.l2, figures=report) + "\n", encoding="utf-8")
         print(f"wrote {args.model_out or MODEL_FILE}", file=sys.stderr)

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.question import Question
+from rag.question import ZH_QUESTION_WORDS, Question, first_question_word
 from text.normalize import fold, to_simplified
 from text.numbers import parse_chinese_numeral
 from text.tagged import Tagged, tag_words
@@ -31,8 +31,7 @@ ANSWER_TYPES = ("count", "amount", "percent", "number", "date", "person", "place
 # (a "why" answer is a clause, a "what" answer a noun phrase)
 WH_CLASSES = ("what", "which", "who", "when", "where", "why", "how", "how_many", "whether", "none")
 
-_ZH_WH = re.compile(r"多少|(?<![许很最众诸更颇])多[大长高久远重深宽快]|几|哪一?[个位种所家座部本条支年国些里儿处方届次天月]?|什么|啥|谁|何(?:时|地|处|人|种|年)?|"
-                    r"怎样|怎么|如何|为什么|为何|是否")
+_ZH_WH = ZH_QUESTION_WORDS
 _EN_WH = re.compile(r"\b(?:how (?:many|much|long|old|far|large|big|high)|what|which|who|whom|whose|when|where|why|how)\b")
 # a question with no question word asks for what would come where it stops ("加拿大最繁忙的机场为?")
 _SLOT_AT_END = re.compile(r"(?<![吗呢吧])(?=\s*[?？]\s*$)")
@@ -237,8 +236,7 @@ def _ordinal_value(text: str) -> int | None:
 def frame(q: Question) -> Frame:
     """The open slot of an analysed question."""
     norm = q.norm
-    pattern = _ZH_WH if q.lang == "zh" else _EN_WH
-    m = pattern.search(norm)
+    m = first_question_word(norm) if q.lang == "zh" else _EN_WH.search(norm)
     slot_at_end = None
     if m is None and q.lang == "zh":
         m = slot_at_end = _SLOT_AT_END.search(norm)

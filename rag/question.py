@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from rag.crosslingual import Dictionary, english_words
 from text.normalize import has_cjk, is_traditional, normalize
 from text.numbers import CLASSIFIERS
-from text.tokenize import STOP_WORDS, lexical_tokens, stem, word_tokens
+from text.tokenize import STOP_WORDS, chinese_words, lexical_tokens, stem, word_tokens
 
-__all__ = ["Question", "Terms", "analyze", "EN_COUNT_CLASSIFIERS"]
+__all__ = ["Question", "Terms", "analyze", "EN_COUNT_CLASSIFIERS", "ZH_QUESTION_WORDS", "first_question_word",
+           "question_word_spans"]
 
 # A term and its alternatives, any of which meets it ("大连市" is met by "大连" too), with weights.
 Terms = dict[tuple[str, ...], float]
@@ -37,6 +38,11 @@ _EN_STOP_AFTER = {"do", "does", "did", "have", "has", "had", "were", "was", "are
                   "for", "to", "did", "will", "would", "can", "been", "be", "there", "by", "at", "on",
                   "from", "with", "that", "which", "the", "and", "how"}
 _ZH_QWORD = re.compile(r"多少|几")
+# Chinese question words: where a question's slot is (rag.frame)
+ZH_QUESTION_WORDS = re.compile(r"多少|(?<![许很最众诸更颇])多[大长高久远重深宽快]|几|哪一?[个位种所家座部本条支年国些里儿处方届次天月]?|"
+                               r"什么|啥|谁|何(?:时|地|处|人|种|年)?|怎样|怎么|如何|为什么|为何|是否")
+_MEASURE = re.compile(r"[一两二三四五六七八九十几]?[" + CLASSIFIERS + r"]")
+_MEASURE_START = set("一两二三四五六七八九十几" + CLASSIFIERS)
 _ZH_STRIP = re.compile(r"(共计|累计|总计|合计|一共|共有|共|总共|总数|总额|达到|达|是|为|有|约|大约|了|的)+$")
 
 
@@ -136,6 +142,73 @@ def _standard_question_words(norm: str) -> str:
     """The question words in their standard simplified form: 甚麼, as written in Taiwan, is
     simplified to 甚么, which is 什么."""
     return norm.replace("甚么", "什么")
+
+
+def question_word_spans(norm: str) -> list[tuple[int, int, re.Match | None]]:
+    """Where a Chinese question's question words are: (start, end, the question word's match)
+    per question word, in order, read against jieba's words (`rag.frame` takes the first as the
+    question's slot):
+    - a question word does not start inside a word and run on past it (称为|什么 asks what, not
+      why; 科罗拉多|大学 holds no 多大); inside one word it may follow other characters (有何,
+      因何, 由谁来);
+    - a word that starts as a question word and goes on with characters that are no word is a
+      name (何鸿燊, 几内亚), with no question word; the rest of a word that is one character, a
+      measure word or a numeral goes with the question word (什么样, 几天, 哪三关), a word of its
+      own does not (哪些|地方);
+    - a 第 before it (第几届) and the measure word jieba cuts off after 哪, 多少 or 几 (哪|一个,
+      多少|家) go with it, with no match of their own.
+
+    >>> [norm[a:b] for norm in ["张学良在哪一个地方出生"] for a, b, _ in question_word_spans(norm)]
+    ['哪一个']
+    >>> [(a, b, m.group(0)) for a, b, m in question_word_spans("大雄宝殿被称为什么")]
+    [(7, 9, '什么')]
+    >>> question_word_spans("何鸿燊毕业于多伦多大学")
+    []
+    """
+    import jieba
+
+    words = chinese_words(norm)
+    spans: list[tuple[int, int, re.Match | None]] = []
+    covered, takes_measure = 0, False
+    for k, (at, w) in enumerate(words):
+        end = at + len(w)
+        if end <= covered:
+            continue
+        if takes_measure and (len(w) == 1 or _MEASURE.fullmatch(w)):
+            spans.append((at, end, None))       # 哪|一个, 哪一|段, 多少|家
+            covered, takes_measure = end, False
+            continue
+        takes_measure = False
+        found = None
+        for i in range(max(at, covered) - at, len(w)):
+            m = ZH_QUESTION_WORDS.match(norm, at + i)
+            if m is not None and not (i and m.end() > end):     # not 称为|什么
+                found = (i, m)
+                break
+        if found is None:
+            continue
+        i, m = found
+        # what follows the match in the word it ends in
+        last = next(a + len(v) for a, v in words[k:] if a + len(v) >= m.end())
+        rest = norm[m.end():last]
+        whole = len(rest) <= 1 or rest[0] in _MEASURE_START
+        if not whole and m.end() <= end and not jieba.get_FREQ(rest):
+            continue                      # a name that starts as a question word does
+        stop = last if whole else m.end()
+        begin = at + i
+        if i == 1 and w[0] == "第":
+            begin = at                    # 第几届
+        elif not i and k and words[k - 1] == (at - 1, "第"):
+            begin = at - 1                # 第|几届
+        spans.append((begin, stop, m))
+        covered = stop
+        takes_measure = not rest and m.group(0).startswith(("哪", "多少", "几"))
+    return spans
+
+
+def first_question_word(norm: str) -> re.Match | None:
+    """The match of a Chinese question's first question word (`question_word_spans`)."""
+    return next((m for _, _, m in question_word_spans(norm) if m is not None), None)
 
 
 def analyze(question: str, idf=None, dictionary: Dictionary | None = None) -> Question:

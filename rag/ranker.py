@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -132,6 +132,18 @@ class Choice:
         return f["passage_coverage"] > 0 or f["sentence_coverage"] > 0 or f["top_coverage"] > 0
 
 
+def _mean_ranking(rankings: list[list[tuple[float, Span]]]) -> list[tuple[float, Span]]:
+    """The spans of several rankings of the same candidates, by their mean score, best first
+    (ties in the first ranking's order)."""
+    total: dict[int, float] = {}
+    for ranking in rankings:
+        for value, span in ranking:
+            total[id(span)] = total.get(id(span), 0.0) + value
+    n = len(rankings)
+    mean = [(total[id(span)] / n, span) for _, span in rankings[0]]
+    return sorted(mean, key=lambda pair: -pair[0])
+
+
 @dataclass
 class SpanRanker:
     mean: list[float]
@@ -141,6 +153,7 @@ class SpanRanker:
     abstainer: Abstainer | None = None
     trees: str = ""                       # a LightGBM model as text; empty: the linear weights score
     rerank: str = ""                      # LightGBM trees that score the first RERANK_TOP again (`rag.rerank`)
+    bag: list[tuple[str, str]] = field(default_factory=list)   # more (trees, rerank) pairs: the score is the mean
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "SpanRanker":
@@ -165,7 +178,8 @@ class SpanRanker:
         return cls(data["mean"], data["scale"], data["coef"], int(data["answer_chars"]),
                    Abstainer(a["mean"], a["scale"], a["coef"], float(a["intercept"]), float(a["threshold"]), answerable,
                              trees="\n".join(a.get("trees", []))),
-                   trees="\n".join(data.get("trees", [])), rerank="\n".join(data.get("rerank", [])))
+                   trees="\n".join(data.get("trees", [])), rerank="\n".join(data.get("rerank", [])),
+                   bag=[("\n".join(b["trees"]), "\n".join(b.get("rerank", []))) for b in data.get("bag", [])])
 
     def to_json(self, **extra) -> str:
         a = self.abstainer
@@ -178,15 +192,20 @@ class SpanRanker:
         if a and a.trees:
             abstain["trees"] = a.trees.splitlines()
         second = {"rerank_features": CONTEXT_FEATURES, "rerank": self.rerank.splitlines()} if self.rerank else {}
+        bag = {"bag": [{"trees": t.splitlines(), "rerank": r.splitlines()} for t, r in self.bag]} if self.bag else {}
         return json.dumps({"format": MODEL_FORMAT, "features": FEATURE_NAMES, "mean": self.mean, "scale": self.scale,
                            "coef": self.coef, "answer_chars": self.answer_chars, "abstain": abstain, **extra,
-                           "trees": self.trees.splitlines(), **second},
+                           "trees": self.trees.splitlines(), **second, **bag},
                           ensure_ascii=False, indent=1)
 
     def __post_init__(self):
         self._booster = self._second = None
         if self.rerank:
             self._second = _load_trees(self.rerank, len(FEATURE_NAMES) + len(CONTEXT_FEATURES), "second-look trees")
+        if self.bag and not self.trees:
+            raise ConfigError("the reader model has a bag of trees but no trees of its own",
+                              hint="refit it with `python benchmarks/fit_reader.py --write`")
+        self._members = [SpanRanker(self.mean, self.scale, self.coef, trees=t, rerank=r) for t, r in self.bag]
         if self.trees:
             self._booster = _load_trees(self.trees, len(FEATURE_NAMES), "trees")
             return
@@ -213,6 +232,11 @@ class SpanRanker:
         """The spans with their scores, best first (ties in their order), without those made
         only of the question's own words. With second-look trees, the first RERANK_TOP are
         scored again among each other (`rag.rerank`) and the rest follow, below them."""
+        if self._members:
+            return _mean_ranking([self._ranked_alone(spans, rows)] + [m.ranked(spans, rows) for m in self._members])
+        return self._ranked_alone(spans, rows)
+
+    def _ranked_alone(self, spans: list[Span], rows) -> list[tuple[float, Span]]:
         values = self.scores(rows)
         order = np.argsort(-values, kind="stable")
         kept = [k for k in order if not spans[k].only_question_words]

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import jieba
 
-__all__ = ["lexical_tokens", "word_tokens", "stem", "STOP_WORDS", "MAX_TOKEN", "SEGMENT_WINDOW"]
+__all__ = ["chinese_words", "lexical_tokens", "word_tokens", "stem", "STOP_WORDS", "MAX_TOKEN", "SEGMENT_WINDOW"]
 
 MAX_TOKEN = 32          # characters; no real word or number is longer
 SEGMENT_WINDOW = 256    # characters of a Chinese run given to jieba at once
@@ -93,6 +93,18 @@ def word_tokens(norm: str) -> list[str]:
             out.append(run)
         elif run not in STOP_WORDS:
             out.append(stem(run))
+    return out
+
+
+def chinese_words(norm: str) -> list[tuple[int, str]]:
+    """Every jieba word of the Chinese runs of `norm`, stop words included, with its offset."""
+    out: list[tuple[int, str]] = []
+    for m in _RUN_RE.finditer(norm):
+        at = m.start()
+        if "\u3400" <= norm[at] <= "\u9fff":
+            for w in _segment(m.group(0)):
+                out.append((at, w))
+                at += len(w)
     return out
 
 

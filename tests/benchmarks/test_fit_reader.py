@@ -94,6 +94,15 @@ def test_the_second_look_is_fitted_on_out_of_fold_first_scores():
     item, _, _, Xq, spans, grade, _ = _question_rows(rows[0])
     ranked = ranker.ranked(spans, Xq)
     assert len(ranked) == sum(not s.only_question_words for s in spans)
+    # the bag (--bag): each span's score is the mean of the shipped and the fold pipelines' scores
+    bagged = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, trees=trees, rerank=second, bag=list(zip(firsts, seconds)))
+    members = [ranker] + [SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, trees=f, rerank=s) for f, s in zip(firsts, seconds)]
+    total = {}
+    for member in members:
+        for value, span in member.ranked(spans, Xq):
+            total[id(span)] = total.get(id(span), 0.0) + value
+    assert [(round(v, 9), id(s)) for v, s in bagged.ranked(spans, Xq)] == \
+        [(round(total[id(s)] / len(members), 9), id(s)) for _, s in bagged.ranked(spans, Xq)]
 
 
 def _outcome(confidence, right, unanswerable=False):

@@ -126,3 +126,18 @@ def test_a_question_with_no_question_word_asks_for_what_ends_it(question, before
 def test_the_answer_type_reads_which_one_written_with_yi(question, answer_type):
     # Taiwan's questions write 哪一個 / 哪一位 / 哪一家 as often as 哪個
     assert frame(analyze(question)).answer_type == answer_type
+
+
+@pytest.mark.parametrize("question, wh, wh_class", [
+    ("青禾港的新灯塔被称为什么?", "什么", "what"),          # 称为|什么, not 为什么
+    ("青禾港的灯塔成为什么的标志?", "什么", "what"),
+    ("青禾港的灯塔为什么停用了?", "为什么", "why"),
+    ("多伦多大学的新校区在哪里?", "哪里", "where"),         # 多伦多|大学 holds no 多大
+    ("几内亚的青禾港建于何时?", "何时", "when"),             # 几内亚 holds no 几
+    ("何鸿燊的船在哪一年下水?", "哪一年", "when"),           # nor does a name starting 何
+    ("青禾港的灯塔有何用处?", "何", "what"),                  # jieba's word 有何 holds one
+    ("青禾港的灯塔高度有多高?", "多高", "how_many"),
+])
+def test_the_question_word_is_read_on_whole_words(question, wh, wh_class):
+    f = frame(analyze(question))
+    assert (f.wh, f.wh_class) == (wh, wh_class)

@@ -298,3 +298,21 @@ def test_taiwan_question_words_are_read_as_their_standard_form(d, question, wh, 
     f = frame(q)
     assert (f.wh, f.wh_class) == (wh, wh_class)
     assert not any("甚" in "".join(alts) for alts in q.keywords)     # no term the passages will not hold
+
+
+@pytest.mark.parametrize("question, spans", [
+    ("青禾港的灯塔建在哪一个岛上?", ["哪一个"]),
+    ("青禾港的灯塔是哪一年建成的?", ["哪一年"]),
+    ("为什么青禾港的灯塔停用了?", ["为什么"]),
+    ("青禾港的新灯塔被称为什么?", ["什么"]),               # 称为|什么
+    ("青禾港有几个灯塔?", ["几个"]),
+    ("青禾港的灯塔第几次翻修?", ["第几次"]),
+    ("青禾港有多少家船厂?", ["多少", "家"]),                # 多少|家: the measure word goes with it
+    ("青禾港的渔船都停在哪些地方?", ["哪些"]),             # 地方 is a word of its own
+    ("几内亚的何鸿燊码头在多伦多大学旁边吗?", []),          # names and words that hold none
+])
+def test_question_words_are_read_on_whole_words(question, spans):
+    from rag.question import question_word_spans
+
+    norm = analyze(question).norm
+    assert [norm[a:b] for a, b, _ in question_word_spans(norm)] == spans

@@ -223,3 +223,29 @@ def test_a_model_fitted_for_other_second_look_features_is_refused(tmp_path):
         SpanRanker.load(path)
     with pytest.raises(ConfigError, match="second-look"):
         SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, rerank=_trees(N))
+
+
+def test_a_bag_of_tree_models_scores_each_span_by_their_mean_and_round_trips(tmp_path):
+    own, other = _trees(N, informative=3), _trees(N, informative=5)
+    alone = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, trees=own)
+    member = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, trees=other)
+    bagged = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, trees=own, bag=[(other, "")], abstainer=_abstainer())
+    spans = _four_spans()
+    rows = np.full((4, N), 0.5)
+    rows[:, 3] = [0.9, 0.8, 0.1, 0.1]      # the own trees like the first two
+    rows[:, 5] = [0.1, 0.9, 0.9, 0.1]      # the other trees like the middle two
+    mean = {id(s): v / 2 for s, v in zip(spans, alone.scores(rows) + member.scores(rows))}
+    ranked = bagged.ranked(spans, rows)
+    assert [v for v, _ in ranked] == pytest.approx([mean[id(s)] for _, s in ranked])
+    assert [v for v, _ in ranked] == sorted((v for v, _ in ranked), reverse=True)
+    assert ranked[0][1] is spans[1]        # the span both like, though one of them alone ranks another first
+    assert [s for _, s in alone.ranked(spans, rows)][0] is not spans[1] or \
+        [s for _, s in member.ranked(spans, rows)][0] is not spans[1]
+    path = tmp_path / "model.json"
+    path.write_text(bagged.to_json())
+    assert [s for _, s in SpanRanker.load(path).ranked(spans, rows)] == [s for _, s in ranked]
+
+
+def test_a_bag_without_trees_of_its_own_is_refused():
+    with pytest.raises(ConfigError, match="bag"):
+        SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, bag=[(_trees(N), "")])
