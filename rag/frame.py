@@ -31,7 +31,6 @@ ANSWER_TYPES = ("count", "amount", "percent", "number", "date", "person", "place
 # (a "why" answer is a clause, a "what" answer a noun phrase)
 WH_CLASSES = ("what", "which", "who", "when", "where", "why", "how", "how_many", "whether", "none")
 
-_ZH_WH = ZH_QUESTION_WORDS
 _EN_WH = re.compile(r"\b(?:how (?:many|much|long|old|far|large|big|high)|what|which|who|whom|whose|when|where|why|how)\b")
 # a question with no question word asks for what would come where it stops ("加拿大最繁忙的机场为?")
 _SLOT_AT_END = re.compile(r"(?<![吗呢吧])(?=\s*[?？]\s*$)")
@@ -159,7 +158,7 @@ def question_names(words) -> tuple[str, ...]:
     out = []
     for w in words:
         text = fold(w.text)
-        if len(text) < 2 or w.is_punct or text in STOP_WORDS or _ZH_WH.fullmatch(text) or _EN_WH.fullmatch(text):
+        if len(text) < 2 or w.is_punct or text in STOP_WORDS or ZH_QUESTION_WORDS.fullmatch(text) or _EN_WH.fullmatch(text):
             continue
         unknown = bool(_CJK.match(text)) and not jieba.get_FREQ(w.text)
         if w.flag.startswith(_NAME_FLAGS) or unknown:

@@ -41,8 +41,9 @@ _ZH_QWORD = re.compile(r"多少|几")
 # Chinese question words: where a question's slot is (rag.frame)
 ZH_QUESTION_WORDS = re.compile(r"多少|(?<![许很最众诸更颇])多[大长高久远重深宽快]|几|哪一?[个位种所家座部本条支年国些里儿处方届次天月]?|"
                                r"什么|啥|谁|何(?:时|地|处|人|种|年)?|怎样|怎么|如何|为什么|为何|是否")
-_MEASURE = re.compile(r"[一两二三四五六七八九十几]?[" + CLASSIFIERS + r"]")
-_MEASURE_START = set("一两二三四五六七八九十几" + CLASSIFIERS)
+_NUMERALS = "一两二三四五六七八九十几"
+_MEASURE = re.compile(f"[{_NUMERALS}]?[{CLASSIFIERS}]")        # 一个, 两家, 几届, 家
+_MEASURE_START = set(_NUMERALS + CLASSIFIERS)
 _ZH_STRIP = re.compile(r"(共计|累计|总计|合计|一共|共有|共|总共|总数|总额|达到|达|是|为|有|约|大约|了|的)+$")
 
 
