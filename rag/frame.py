@@ -175,11 +175,15 @@ def _content(words) -> list[str]:
             and w.text not in STOP_WORDS]
 
 
-def _answer_type(q: Question, norm: str) -> str:
+def _answer_type(q: Question, norm: str, wh_class: str) -> str:
+    """What the answer is (ANSWER_TYPES): the question's kind where it names one; a question
+    of kind "list" that asks for one thing (哪家公司, 是哪个) is typed as any other single
+    question, and one asking when (何年, 什么时期) is a date."""
     if q.kind in ("count", "amount", "date", "list", "person"):
         if q.kind == "list" and _PERSON_Q.search(norm):
             return "person"
-        return q.kind
+        if q.kind != "list" or q.several or q.lang != "zh":
+            return q.kind
     if _PERCENT_Q.search(norm):
         return "percent"
     if q.kind == "number":
@@ -190,7 +194,7 @@ def _answer_type(q: Question, norm: str) -> str:
         return "place"
     if _ORG_Q.search(norm):
         return "org"
-    return "other"
+    return "date" if wh_class == "when" else "other"
 
 
 _WH_WHEN = re.compile(r"^(?:何时|when)$|^(?:何年|哪一?[年天月])$")
@@ -264,10 +268,11 @@ def frame(q: Question) -> Frame:
     rest = norm.replace(wh, " ") if wh else norm
     bigrams = frozenset(rest[k:k + 2] for k in range(len(rest) - 1)
                         if _CJK.fullmatch(rest[k:k + 2]) and not set(rest[k:k + 2]) <= _SKIP)
-    return Frame(answer_type=_answer_type(q, norm), wh=wh, left=left, right=right, head=head,
+    wh_kind = "what" if slot_at_end else wh_class(wh, after_text)
+    return Frame(answer_type=_answer_type(q, norm, wh_kind), wh=wh, left=left, right=right, head=head,
                  years=years, ordinals=ordinals, classifier=q.classifier, bigrams=bigrams,
                  terms=tuple(q.keywords.items()), names=question_names(tag_words(to_simplified(q.text))),
-                 before=before_text, after=after_text, rest=rest, wh_class="what" if slot_at_end else wh_class(wh, after_text), asked=asked)
+                 before=before_text, after=after_text, rest=rest, wh_class=wh_kind, asked=asked)
 
 
 def asked_phrase(wh: str, after: list[Tagged]) -> tuple[str, ...]:

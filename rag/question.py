@@ -16,7 +16,7 @@ from text.normalize import has_cjk, is_traditional, normalize
 from text.numbers import CLASSIFIERS
 from text.tokenize import STOP_WORDS, chinese_words, lexical_tokens, stem, word_tokens
 
-__all__ = ["Question", "Terms", "analyze", "EN_COUNT_CLASSIFIERS", "ZH_QUESTION_WORDS", "first_question_word",
+__all__ = ["asks_several", "Question", "Terms", "analyze", "EN_COUNT_CLASSIFIERS", "ZH_QUESTION_WORDS", "first_question_word",
            "question_word_spans"]
 
 # A term and its alternatives, any of which meets it ("大连市" is met by "大连" too), with weights.
@@ -82,6 +82,20 @@ def _kind_zh(q: str) -> str:
     if _ZH_QWORD.search(q):
         return "number"
     return "other"
+
+
+_SEVERAL_ZH = re.compile(r"哪些|哪[两二三四五六七八九十几]|名单|分别")
+
+
+def asks_several(norm: str) -> bool:
+    """A Chinese question asks for more than one thing: which ones (哪些, 哪几家), which two,
+    a roster (名单), each of them (分别). 哪家企业, 是哪个 and 有哪 ask for one: their kind is "list"
+    for the rules reader, which names every match, but the answer is one name.
+
+    >>> asks_several("获奖企业有哪些"), asks_several("分别是多少"), asks_several("由哪家公司经营"), asks_several("首都是哪个")
+    (True, True, False, False)
+    """
+    return bool(_SEVERAL_ZH.search(norm))
 
 
 def _kind_en(q: str) -> str:
@@ -228,7 +242,7 @@ def analyze(question: str, idf=None, dictionary: Dictionary | None = None) -> Qu
             q.more_counts = [(m.group(2), "") for m in asked[1:]]
         q.focus = _focus_zh(norm)
         q.year_only = bool(re.search(r"哪一?年|什么年份|年份", norm))
-        q.several = kind == "list" or bool(re.search(r"哪[两二三四五六七八九十几]|分别", norm))
+        q.several = asks_several(norm)
         q.wants_total = bool(re.search(r"共|总|累计|合计|一共", norm))
         own = [w for w in word_tokens(norm) if not w.isdigit() or len(w) >= 2]
     else:

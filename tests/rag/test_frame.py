@@ -141,3 +141,17 @@ def test_the_answer_type_reads_which_one_written_with_yi(question, answer_type):
 def test_the_question_word_is_read_on_whole_words(question, wh, wh_class):
     f = frame(analyze(question))
     assert (f.wh, f.wh_class) == (wh, wh_class)
+
+
+@pytest.mark.parametrize("question, answer_type", [
+    ("青禾港的渡轮由哪家公司经营?", "org"),          # one company, not a list of them
+    ("青禾港最早的码头在哪个国家?", "place"),
+    ("青禾港最早的码头是哪个?", "other"),
+    ("哪些公司经营青禾港的渡轮?", "list"),
+    ("青禾港有哪几座灯塔?", "list"),
+    ("青禾港的灯塔建于何年?", "date"),              # asks when, as 哪一年 does
+    ("青禾港的灯塔建于什么时期?", "date"),
+    ("青禾港的灯塔是什么时候建成的?", "date"),
+])
+def test_a_question_for_one_thing_is_typed_as_that_thing(question, answer_type):
+    assert frame(analyze(question)).answer_type == answer_type

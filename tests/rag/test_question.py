@@ -166,6 +166,10 @@ def test_year_only(d, question, year_only):
     ("青禾港的两位创办人分别是谁?", True),
     ("青禾港是谁创办的?", False),
     ("青禾港有几个码头?", False),                 # how many is one figure
+    ("青禾港的名单上有哪几家船厂?", True),
+    ("青禾港的渡轮由哪家公司经营?", False),       # kind "list" for the rules, but one name
+    ("青禾港最早的码头是哪个?", False),
+    ("青禾港的灯塔有哪一座最高?", False),
     ("Which two cities does the Riverton ferry link?", True),
     ("Both founders of Riverton port were from where?", True),
     ("Who founded the Riverton port?", False),
