@@ -178,7 +178,8 @@ def _content(words) -> list[str]:
 def _answer_type(q: Question, norm: str, wh_class: str) -> str:
     """What the answer is (ANSWER_TYPES): the question's kind where it names one; a question
     of kind "list" that asks for one thing (哪家公司, 是哪个) is typed as any other single
-    question, and one asking when (何年, 什么时期) is a date."""
+    question; one asking when (何年, 什么时期) is a date, and one asking how long, how big or how
+    far (多久, 多大, 多远) a number."""
     if q.kind in ("count", "amount", "date", "list", "person"):
         if q.kind == "list" and _PERSON_Q.search(norm):
             return "person"
@@ -194,7 +195,7 @@ def _answer_type(q: Question, norm: str, wh_class: str) -> str:
         return "place"
     if _ORG_Q.search(norm):
         return "org"
-    return "date" if wh_class == "when" else "other"
+    return {"when": "date", "how_many": "number"}.get(wh_class, "other")
 
 
 _WH_WHEN = re.compile(r"^(?:何时|when)$|^(?:何年|哪一?[年天月])$")

@@ -152,6 +152,9 @@ def test_the_question_word_is_read_on_whole_words(question, wh, wh_class):
     ("青禾港的灯塔建于何年?", "date"),              # asks when, as 哪一年 does
     ("青禾港的灯塔建于什么时期?", "date"),
     ("青禾港的灯塔是什么时候建成的?", "date"),
+    ("青禾港的防波堤有多长?", "number"),            # a measure, in whatever unit the passage has
+    ("青禾港的渡轮到北岸要多久?", "number"),
+    ("青禾港的码头占地多大?", "number"),
 ])
 def test_a_question_for_one_thing_is_typed_as_that_thing(question, answer_type):
     assert frame(analyze(question)).answer_type == answer_type
