@@ -18,7 +18,7 @@ from rag.frame import Frame, frame
 from rag.question import Question
 from rag.ranker import SpanRanker
 from rag.reader import ABSTAIN_TEXT
-from rag.spans import Span, sentence_views, whole_answer, whole_head, whole_list
+from rag.spans import Span, sentence_views, whole_answer, whole_list
 from rag.types import Hit, Reading
 from rag.verify import without_markers
 from text.normalize import has_cjk, to_simplified, to_traditional
@@ -55,7 +55,7 @@ class SpanReader:
 def answer_span(q: Question, f: Frame, span: Span) -> Span:
     """The chosen span as the reader says it: the whole list when several things are asked,
     the noun a "which X" question asks for, and made whole (`rag.spans.whole_answer`)."""
-    return whole_answer(whole_head(whole_list(span) if q.several else span, f.asked))
+    return whole_answer(whole_list(span) if q.several else span, f.asked)
 
 
 class RoutedReader:

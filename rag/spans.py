@@ -319,10 +319,11 @@ def whole_head(span: Span, asked: tuple[str, ...]) -> Span:
     return span
 
 
-def whole_answer(span: Span) -> Span:
+def whole_answer(span: Span, asked: tuple[str, ...] = ()) -> Span:
     """The chosen answer made whole: no figure and no foreign name cut at its edges, a quoted
-    term in its quotation marks, and the short aside that glosses it."""
-    return whole_aside(whole_quotation(whole_names(whole_figures(span))))
+    term in its quotation marks, then the noun a "which X" question asks about (「两级传播」理论
+    for 什么理论: the noun follows the closing mark), and the short aside that glosses it."""
+    return whole_aside(whole_head(whole_quotation(whole_names(whole_figures(span))), asked))
 
 
 def _clause_runs(view: SentenceView, most: int = 3) -> list[Span]:

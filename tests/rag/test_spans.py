@@ -140,6 +140,16 @@ def test_a_whole_answer_joins_neither_figures_across_a_comma_nor_names_across_a_
     assert whole_answer(_cut(view, "罗伯特")).text == "罗伯特"
 
 
+@pytest.mark.parametrize("cut, whole", [
+    ("北岸学派", "「北岸学派」理论"),           # the quoted term, its marks, then the noun asked for
+    ("「北岸学派」", "「北岸学派」理论"),
+    ("青禾渡", "青禾渡（Qinghe Ferry）"),     # no noun asked for after it: its aside only
+])
+def test_a_whole_answer_takes_the_noun_asked_for_after_the_closing_mark(cut, whole):
+    view = _views("什么理论？", "她提出了「北岸学派」理论，后迁居青禾渡（Qinghe Ferry）。")[0]
+    assert whole_answer(_cut(view, cut), ("理论",)).text == whole
+
+
 def test_titles_and_quotations_are_whole_candidates():
     view = _views("什么？", "她写了《北岸的风》，人称「江南才女」。")[0]
     quoted = {s.text for s in candidate_spans(view) if s.kind == "quoted"}
