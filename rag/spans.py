@@ -34,7 +34,7 @@ _QUOTATION_MARKS = ("“", "「", "『", "\"")     # of those, what quotes a ter
 _ASIDE_MARKS = ("(", "（")                        # and what opens an aside
 ASIDE_CHARS = 12          # the longest aside an answer keeps (fitted on dev: a year, a name in another script)
 _NO_START = set("的了是在和与及并或而也都就被把将对从向于之")
-_NO_END = set("的了和与及并或而在被把将对从向于之是")
+_NO_END = set("的了和与及并或而在被把将对从向于是")
 
 
 @dataclass

@@ -60,6 +60,14 @@ def _cut(view, text: str) -> Span:
     return Span(view, i, j)
 
 
+def test_a_candidate_may_end_on_zhi_but_not_on_a_particle():
+    # 之 ends many a name of the classical kind (徐超之, the courtesy name 修之); 的 ends none
+    view = _views("谁？", "青禾县令的祖父名叫徐超之，字修之。")[0]
+    texts = {s.text for s in candidate_spans(view)}
+    assert {"徐超之", "修之"} <= texts
+    assert not any(t.endswith("的") for t in texts)
+
+
 @pytest.mark.parametrize("cut, whole", [
     ("罗伯特", "罗伯特·安德森"),              # a given name alone
     ("安德森", "罗伯特·安德森"),              # a family name alone
