@@ -84,7 +84,7 @@ def _kind_zh(q: str) -> str:
     return "other"
 
 
-_SEVERAL_ZH = re.compile(r"哪些|哪[两二三四五六七八九十几]|名单|分别")
+_SEVERAL_ZH = re.compile(f"哪些|哪[{_NUMERALS.replace('一', '')}]|名单|分别")   # 哪两, 哪几: not 哪一 (which one)
 
 
 def asks_several(norm: str) -> bool:
