@@ -28,7 +28,7 @@ from common.errors import ConfigError
 from rag.features import FEATURE_NAMES, SpanContext, feature_vector
 from rag.frame import Frame, bigram_recall, names_found, sentence_bigram_recall, term_coverage, title_run, unmatched_run
 from rag.rerank import CONTEXT_FEATURES, RERANK_TOP, context_rows
-from rag.spans import SentenceView, Span, candidate_spans
+from rag.spans import SentenceView, Span, candidate_spans, glossed_term
 
 __all__ = ["SpanRanker", "Abstainer", "Answerable", "ANSWERABLE_FEATURES", "Choice", "MODEL_FILE", "MODEL_FORMAT", "TOP_SENTENCES", "ABSTAIN_FEATURES",
            "candidate_rows"]
@@ -261,7 +261,8 @@ class SpanRanker:
         model's probability (its own and that of the candidates inside it), no longer than
         `answer_chars` unless it is the best candidate itself; the shorter one on a tie.
 
-        Widening takes "北岸门广场" over "北岸门" when the model is split between the two."""
+        Widening takes "北岸门广场" over "北岸门" when the model is split between the two. A span
+        that is all an aside holds is taken with the term the aside glosses (`glossed_term`)."""
         if not scored:
             return None
         limit = self.answer_chars if answer_chars is None else answer_chars
@@ -279,7 +280,7 @@ class SpanRanker:
                        and scored[m][1].end <= span.end)
             if mass > best_mass + 1e-9 or (abs(mass - best_mass) <= 1e-9 and len(span.text) < len(scored[best_k][1].text)):
                 best_k, best_mass = k, mass
-        span = scored[best_k][1]
+        span = glossed_term(scored[best_k][1], [s for _, s in scored])
         second = scored[1][0] if len(scored) > 1 else scored[0][0] - 10.0
         passage = "\n".join(v.norm for v in views if v.hit == span.sent.hit)
         pool = "\n".join(v.norm for v in views)

@@ -20,7 +20,7 @@ from text.sentences import split_sentences
 from text.tagged import Tagged, tag_words
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "whole_figures",
-           "name_joints", "whole_names", "whole_quotation", "whole_answer", "INTERPUNCTS",
+           "name_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "INTERPUNCTS",
            "coordination_joints", "whole_list", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head",
            "chunk_position", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT"]
 
@@ -299,6 +299,25 @@ def whole_aside(span: Span, most: int = ASIDE_CHARS) -> Span:
         if w.text in HARD_PUNCT or w.text in _ASIDE_MARKS:
             return span
     return span
+
+
+def aside_contents(span: Span) -> bool:
+    """The span is all that an aside in brackets holds ("JR东日本" of "东日本旅客铁道（JR东日本）")."""
+    words = span.sent.words
+    return 0 < span.i and span.j < len(words) and words[span.i - 1].text in _ASIDE_MARKS \
+        and words[span.j].text == _OPEN_CLOSE[words[span.i - 1].text]
+
+
+def glossed_term(span: Span, ranked: list[Span]) -> Span:
+    """The term an aside glosses, with the aside, when the span is all that the aside holds:
+    "JR东日本" of "由东日本旅客铁道（JR东日本）经营" is "东日本旅客铁道（JR东日本）". An aside
+    glosses the term before it (another name, its year in the calendar, a translation), and
+    the sentence says what it says of that term. Of the spans that end where the aside opens,
+    the first of `ranked` (best first) is the term; with none, the span stays as it is."""
+    if not aside_contents(span):
+        return span
+    term = next((s for s in ranked if s.sent is span.sent and s.j == span.i - 1), None)
+    return span if term is None else Span(span.sent, term.i, span.j + 1, kind=span.kind)
 
 
 def whole_head(span: Span, asked: tuple[str, ...]) -> Span:

@@ -176,6 +176,14 @@ def test_an_answer_does_not_widen_past_the_fitted_width():
     assert ranker.choose(scored, views, f, answer_chars=5).span.text == "北岸门"
 
 
+def test_a_chosen_aside_is_taken_with_the_term_it_glosses():
+    ranker = SpanRanker.load()
+    scored, views, f = _scored("该线由北岸铁道公司（北铁）经营。", {"北铁": 2.0, "铁道公司": 1.5, "北岸铁道公司": 1.0})
+    assert ranker.choose(scored, views, f).span.text == "铁道公司（北铁）"
+    scored, views, f = _scored("该线由北岸铁道公司（北铁）经营。", {"北岸铁道公司": 2.0, "北铁": 1.0})
+    assert ranker.choose(scored, views, f).span.text == "北岸铁道公司"
+
+
 def test_a_span_of_only_the_question_s_words_is_never_the_answer():
     ans = _read("1952年槐山书院改为什么学校？", PASSAGE)
     assert "1952" not in ans.answer

@@ -4,7 +4,8 @@ import pytest
 
 from rag.frame import frame
 from rag.question import analyze
-from rag.spans import (MAX_WORDS, Span, candidate_spans, sentence_views, whole_answer, whole_aside, whole_figures,
+from rag.spans import (MAX_WORDS, Span, aside_contents, candidate_spans, glossed_term, sentence_views, whole_answer,
+                       whole_aside, whole_figures,
                        whole_head, whole_list, whole_names, whole_quotation)
 from rag.types import Hit
 
@@ -85,10 +86,10 @@ def test_an_answer_that_cuts_a_foreign_name_is_widened_to_the_whole_name(cut, wh
     ("江南才女", "“江南才女”"),
     ("才女", "才女"),                        # a part of a quotation: unchanged
     ("北岸的风", "北岸的风"),                # a title's marks are its candidate's, not added here
-    ("今兴安省", "今兴安省"),                # an aside in brackets is no quotation
+    ("今北陵省", "今北陵省"),                # an aside in brackets is no quotation
 ])
 def test_a_quoted_term_keeps_its_quotation_marks(cut, whole):
-    view = _views("什么？", "她把这称为「正当程序」，人称“江南才女”，著有《北岸的风》，生于藤州（今兴安省）。")[0]
+    view = _views("什么？", "她把这称为「正当程序」，人称“江南才女”，著有《北岸的风》，生于榆州（今北陵省）。")[0]
     assert whole_quotation(_cut(view, cut)).text == whole
 
 
@@ -110,15 +111,15 @@ def test_a_whole_list_stops_at_a_comma():
 
 
 @pytest.mark.parametrize("cut, whole", [
-    ("藤州", "藤州（今兴安省）"),              # a place with its name today
+    ("榆州", "榆州（今北陵省）"),              # a place with its name today
     ("天和初年", "天和初年(1681年)"),          # a reign year with its calendar year
     ("青禾渡", "青禾渡（Qinghe Ferry）"),      # a name with its name in another language
-    ("今兴安省", "今兴安省"),                  # inside the aside: unchanged
+    ("今北陵省", "今北陵省"),                  # inside the aside: unchanged
     ("北岸", "北岸"),                          # no aside after it: unchanged
     ("南湾", "南湾"),                          # an aside too long to be a gloss
 ])
 def test_an_answer_keeps_the_short_aside_that_follows_it(cut, whole):
-    view = _views("什么？", "她生于藤州（今兴安省），天和初年(1681年)迁居青禾渡（Qinghe Ferry），"
+    view = _views("什么？", "她生于榆州（今北陵省），天和初年(1681年)迁居青禾渡（Qinghe Ferry），"
                             "往来北岸与南湾（一处由三条河流交汇冲积而成的狭长沙洲地带）。")[0]
     assert whole_aside(_cut(view, cut)).text == whole
 
@@ -138,8 +139,19 @@ def test_an_answer_to_which_x_takes_the_x_that_follows_it(cut, asked, whole):
 
 
 def test_an_aside_that_is_not_closed_in_its_clause_is_left_out():
-    view = _views("什么？", "她生于藤州（今兴安省，后迁青禾渡）。")[0]
-    assert whole_aside(_cut(view, "藤州")).text == "藤州"
+    view = _views("什么？", "她生于榆州（今北陵省，后迁青禾渡）。")[0]
+    assert whole_aside(_cut(view, "榆州")).text == "榆州"
+
+
+def test_a_span_that_is_all_an_aside_holds_is_taken_with_the_term_it_glosses():
+    view = _views("什么？", "该线由北岸铁道公司（北铁）经营，于崇宁二年（1103年）通车。")[0]
+    ranked = [_cut(view, "北铁"), _cut(view, "铁道公司"), _cut(view, "北岸铁道公司"), _cut(view, "崇宁二年")]
+    assert aside_contents(ranked[0]) and not aside_contents(ranked[2])
+    assert glossed_term(ranked[0], ranked).text == "铁道公司（北铁）"          # the best-ranked term before it
+    assert glossed_term(ranked[0], ranked[:1] + ranked[2:]).text == "北岸铁道公司（北铁）"
+    assert glossed_term(_cut(view, "1103年"), ranked).text == "崇宁二年（1103年）"
+    assert glossed_term(_cut(view, "1103年"), ranked[:3]).text == "1103年"  # no term ranked: as it is
+    assert glossed_term(ranked[2], ranked) is ranked[2]                        # not in an aside
 
 
 def test_a_whole_answer_joins_neither_figures_across_a_comma_nor_names_across_a_space():
