@@ -23,13 +23,14 @@ import re
 import statistics
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 from text.normalize import normalize
 from common.errors import InputError
 from text.numbers import same_value, values_in
 
-__all__ = ["load_questions", "score_answer", "expected_length", "run_eval", "CONCISE_FACTOR", "CONCISE_MIN_CHARS"]
+__all__ = ["load_questions", "score_answer", "expected_length", "expected_text", "run_eval", "CONCISE_FACTOR", "CONCISE_MIN_CHARS"]
 
 CONCISE_FACTOR = 3
 CONCISE_MIN_CHARS = 24
@@ -64,18 +65,37 @@ def _has_value(answer: str, expected) -> bool:
     return bool(wanted) and all(any(same_value(w, g) for g in got) for w in wanted)
 
 
+def expected_text(alt) -> str:
+    """An expected answer without the punctuation at its edges, as the open sets' own scorers
+    read it: the full stop an annotator copied with a clause, or the marks around a title,
+    are not part of the answer ("疾病。" is answered by "疾病", "《邻人》" by "邻人"); a text
+    of punctuation only is kept as it is.
+
+    >>> expected_text("可以止痛。"), expected_text("《邻人》"), expected_text("甲、乙"), expected_text("……")
+    ('可以止痛', '邻人', '甲、乙', '……')
+    """
+    text = str(alt)
+    core = text.strip()
+    while core and (core[0].isspace() or unicodedata.category(core[0]).startswith("P")):
+        core = core[1:]
+    while core and (core[-1].isspace() or unicodedata.category(core[-1]).startswith("P")):
+        core = core[:-1]
+    return core or text
+
+
 def _has_text(answer_norm: str, alt: str) -> bool:
-    return normalize(alt) in answer_norm
+    return normalize(expected_text(alt)) in answer_norm
 
 
 def expected_length(item: dict) -> int | None:
     """Characters of the shortest complete expected answer: the shortest alternative of each
-    group (or number) that must appear, added up; None when the item names no span.
+    group (or number) that must appear, without the punctuation at its edges, added up; None
+    when the item names no span.
 
-    >>> expected_length({"answers": [["2009年", "2009年初"]], "numbers": [18]})
+    >>> expected_length({"answers": [["2009年", "2009年初。"]], "numbers": [18]})
     7
     """
-    lengths = [min(len(str(a)) for a in (g if isinstance(g, list) else [g]))
+    lengths = [min(len(expected_text(a)) for a in (g if isinstance(g, list) else [g]))
                for key in ("answers", "terms") for g in item.get(key, []) if g]
     lengths += [len(str(n)) for n in item.get("numbers", [])]
     return sum(lengths) if lengths else None

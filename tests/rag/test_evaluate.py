@@ -1,0 +1,37 @@
+"""Scoring one answer against an expected one, on items written for the test."""
+
+from rag.evaluate import expected_length, score_answer
+
+
+def _score(item: dict, answer: str, abstained: bool = False) -> dict:
+    return score_answer(item, {"answer": answer, "abstained": abstained, "citations": []})
+
+
+def test_the_punctuation_at_the_edges_of_an_expected_answer_is_not_asked_for():
+    item = {"question": "青禾渡的渡船有什么用途？", "answers": [["运送稻米与木材。"]]}
+    assert _score(item, "运送稻米与木材 [1]")["correct"]
+    assert not _score(item, "运送稻米 [1]")["correct"]            # half of it is still wrong
+    titled = {"question": "她写了哪篇散文？", "answers": [["《北岸的风》"]]}
+    assert _score(titled, "北岸的风 [1]")["correct"]
+    assert not _score(titled, "北岸 [1]")["correct"]
+
+
+def test_punctuation_inside_an_expected_answer_is_still_asked_for():
+    item = {"question": "渡口有哪些船？", "answers": [["甲船、乙船"]]}
+    assert _score(item, "甲船、乙船 [1]")["correct"]
+    assert not _score(item, "甲船乙船 [1]")["correct"]
+
+
+def test_an_answer_is_concise_within_three_times_the_expected_span_without_its_edge_marks():
+    item = {"question": "渡口在哪？", "answers": [["青禾渡。"]]}
+    assert expected_length(item) == 3
+    assert _score(item, "青禾渡 [1]")["concise"]
+    pasted = "据县志记载，这个渡口在青禾渡，往来的船只很多，每日有十余班。"
+    scored = _score(item, pasted)
+    assert scored["correct"] and not scored["concise"]
+
+
+def test_an_unanswerable_question_is_right_only_when_the_reader_abstains():
+    item = {"question": "渡口何时关闭？", "unanswerable": True}
+    assert _score(item, "无法回答", abstained=True)["correct"]
+    assert not _score(item, "1999年 [1]")["correct"]
