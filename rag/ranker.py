@@ -123,6 +123,7 @@ class Choice:
     span: Span
     score: float          # the span's own score
     features: list[float]  # ABSTAIN_FEATURES (the probability the answer holds is the second)
+    ranked: list[Span] = field(default_factory=list)   # every candidate, best first
 
     @property
     def supported(self) -> bool:
@@ -280,7 +281,8 @@ class SpanRanker:
                        and scored[m][1].end <= span.end)
             if mass > best_mass + 1e-9 or (abs(mass - best_mass) <= 1e-9 and len(span.text) < len(scored[best_k][1].text)):
                 best_k, best_mass = k, mass
-        span = glossed_term(scored[best_k][1], [s for _, s in scored])
+        ranked = [s for _, s in scored]
+        span = glossed_term(scored[best_k][1], ranked)
         second = scored[1][0] if len(scored) > 1 else scored[0][0] - 10.0
         passage = "\n".join(v.norm for v in views if v.hit == span.sent.hit)
         pool = "\n".join(v.norm for v in views)
@@ -294,7 +296,7 @@ class SpanRanker:
                     float(min(8, unmatched_run(frame.rest, "\n".join(dict.fromkeys(v.passage for v in views))))),
                     float(min(8, title_run(frame.rest, span.sent.title))),
                     float(min(8, max(title_run(frame.rest, t) for t in {v.title for v in views})))]
-        return Choice(span, scored[best_k][0], features)
+        return Choice(span, scored[best_k][0], features, ranked)
 
     def confident(self, choice: Choice, threshold: float | None = None) -> bool:
         if not choice.supported:

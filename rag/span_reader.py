@@ -18,7 +18,7 @@ from rag.frame import Frame, frame
 from rag.question import Question
 from rag.ranker import SpanRanker
 from rag.reader import ABSTAIN_TEXT
-from rag.spans import Span, sentence_views, whole_answer, whole_list
+from rag.spans import Span, sentence_views, whole_answer, whole_enumeration
 from rag.types import Hit, Reading
 from rag.verify import without_markers
 from text.normalize import has_cjk, to_simplified, to_traditional
@@ -47,15 +47,16 @@ class SpanReader:
         choice = self.ranker.choose(self.ranker.rank(f, views), views, f)
         if choice is None or not self.ranker.confident(choice, self.threshold):
             return _abstain(q)
-        span = answer_span(q, f, choice.span)
+        span = answer_span(q, f, choice.span, choice.ranked)
         return Reading(answer=f"{_say(q, span.text)} [1]", abstained=False,
                        quotes=[(span.sent.hit, span.sent.text)])
 
 
-def answer_span(q: Question, f: Frame, span: Span) -> Span:
-    """The chosen span as the reader says it: the whole list when several things are asked,
-    the noun a "which X" question asks for, and made whole (`rag.spans.whole_answer`)."""
-    return whole_answer(whole_list(span) if q.several else span, f.asked)
+def answer_span(q: Question, f: Frame, span: Span, ranked: list[Span] = ()) -> Span:
+    """The chosen span as the reader says it: the whole list when several things are asked
+    (as the ranker reads its edges, from `ranked`, the candidates best first), the noun a
+    "which X" question asks for, and made whole (`rag.spans.whole_answer`)."""
+    return whole_answer(whole_enumeration(span, list(ranked)) if q.several else span, f.asked)
 
 
 class RoutedReader:

@@ -21,7 +21,7 @@ from text.tagged import Tagged, tag_words
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "whole_figures",
            "name_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "INTERPUNCTS",
-           "coordination_joints", "whole_list", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head",
+           "coordination_joints", "whole_list", "joins_items", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head",
            "chunk_position", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT"]
 
 MAX_WORDS = 7
@@ -279,6 +279,26 @@ def whole_list(span: Span) -> Span:
     asked for is half the answer). It takes one word on the far side of each coordinator, so an
     item that jieba cuts in two ("南湾码头") is taken only in part."""
     return _widened(span, coordination_joints(span.sent.words))
+
+
+def joins_items(span: Span) -> bool:
+    """The span joins items of a list: a coordinator or 、 between its words, and no clause
+    punctuation ("甲钢厂、乙纺织厂", "华南陆块与盘古大陆"; not "甲钢厂，乙纺织厂")."""
+    words = span.sent.words[span.i:span.j]
+    return any(w.text in COORDINATORS for w in words) and not any(w.text in HARD_PUNCT for w in words)
+
+
+def whole_enumeration(span: Span, ranked: list[Span]) -> Span:
+    """The whole list the span is one item of, for a question that asks for several things:
+    the first of `ranked` (best first) that holds the span and joins items (`joins_items`), so
+    that the ranker reads the list's edges ("《古榕》" of "出版散文集《古榕》、《山茶》" is
+    "《古榕》、《山茶》"; "华南陆块与盘古" of "华南陆块与盘古大陆碰撞" is "华南陆块与盘古大陆",
+    where `whole_list` takes one word past the coordinator). With none ranked, `whole_list`."""
+    for other in ranked:
+        if other.sent is span.sent and other.start <= span.start and span.end <= other.end \
+                and (other.start, other.end) != (span.start, span.end) and joins_items(other):
+            return Span(span.sent, other.i, other.j, kind=other.kind)
+    return whole_list(span)
 
 
 def whole_aside(span: Span, most: int = ASIDE_CHARS) -> Span:

@@ -4,8 +4,8 @@ import pytest
 
 from rag.frame import frame
 from rag.question import analyze
-from rag.spans import (MAX_WORDS, Span, aside_contents, candidate_spans, glossed_term, sentence_views, whole_answer,
-                       whole_aside, whole_figures,
+from rag.spans import (MAX_WORDS, Span, aside_contents, candidate_spans, glossed_term, joins_items, sentence_views,
+                       whole_answer, whole_aside, whole_enumeration, whole_figures,
                        whole_head, whole_list, whole_names, whole_quotation)
 from rag.types import Hit
 
@@ -103,6 +103,24 @@ def test_a_quoted_term_keeps_its_quotation_marks(cut, whole):
 def test_an_item_of_a_list_is_widened_to_the_whole_list(cut, whole):
     view = _views("哪些？", "渡轮往来北岸与南湾，每日七时、九时及十一时开出，在柬埔寨、埃及及泰国靠岸。")[0]
     assert whole_list(_cut(view, cut)).text == whole
+
+
+def test_a_span_joins_items_with_a_coordinator_inside_one_clause():
+    view = _views("哪些？", "她出版了《古榕》、《山茶》，与北岸书局合作，又写了青禾渡与南湾港。")[0]
+    assert joins_items(_cut(view, "《古榕》、《山茶》")) and joins_items(_cut(view, "青禾渡与南湾港"))
+    assert not joins_items(_cut(view, "《古榕》")) and not joins_items(_cut(view, "《山茶》，与北岸书局"))
+
+
+def test_an_item_is_widened_to_the_best_ranked_list_that_holds_it():
+    view = _views("哪些？", "她出版了《古榕》、《山茶》，又写了青禾渡与南湾港的故事。")[0]
+    ranked = [_cut(view, "青禾渡与南湾"), _cut(view, "青禾渡与南湾港"), _cut(view, "《古榕》、《山茶》"),
+              _cut(view, "出版了《古榕》、《山茶》")]
+    assert whole_enumeration(_cut(view, "《古榕》"), ranked).text == "《古榕》、《山茶》"
+    assert whole_enumeration(_cut(view, "南湾港"), ranked).text == "青禾渡与南湾港"     # the one holding it
+    assert whole_enumeration(_cut(view, "南湾港"), ranked[::-1]).text == "青禾渡与南湾港"
+    assert whole_enumeration(_cut(view, "青禾渡"), ranked).text == "青禾渡与南湾"     # the best, as ranked
+    assert whole_enumeration(_cut(view, "青禾渡"), []).text == whole_list(_cut(view, "青禾渡")).text   # none ranked
+    assert whole_enumeration(_cut(view, "故事"), ranked).text == "故事"
 
 
 def test_a_whole_list_stops_at_a_comma():
