@@ -218,6 +218,39 @@ def name_joints(words: list[Tagged]) -> list[bool]:
     return _joints_across(words, INTERPUNCTS)
 
 
+_PERSON_FLAGS = ("nr", "nrt", "nrfg")
+
+
+def name_tail_joints(words: list[Tagged], most: int = 2) -> list[bool]:
+    """Per word: it goes on with the last part of a foreign name (the part after its last
+    interpunct) that jieba cut short: a transliterated part is in no dictionary, and its last
+    characters often come off as words of their own ("哈马尼·迪奥|里", "海因里希·冯·施特|凡",
+    "布兰科·茨尔文|科夫斯基"). Up to `most` words glued to it, each a name or a single
+    character that is no preposition, conjunction, particle or verb, are taken with it (a
+    verb after a name is more often the sentence going on, "富兰克林|做", than a cut part,
+    "拉尔夫·本|奇", which stays cut).
+
+    >>> from text.tagged import tag_words
+    >>> [w.text for w, j in zip(tag_words("哈马尼·迪奥里成为首任总统"), name_tail_joints(tag_words("哈马尼·迪奥里成为首任总统"))) if j]
+    ['里']
+    """
+    joined = [False] * len(words)
+    for k in range(2, len(words)):
+        a, dot, last = words[k - 2], words[k - 1], words[k]
+        if dot.text not in INTERPUNCTS or a.end != dot.start or dot.end != last.start or not has_cjk(last.text):
+            continue
+        m = k + 1
+        while m < len(words) and m <= k + most and words[m].start == words[m - 1].end:
+            w = words[m]
+            part = w.flag in _PERSON_FLAGS or (len(w.text) == 1 and has_cjk(w.text) and w.text not in _NO_START
+                                                and not w.flag.startswith(("p", "c", "u", "v")))
+            if not part or (m + 1 < len(words) and words[m + 1].text in INTERPUNCTS):
+                break
+            joined[m] = True
+            m += 1
+    return joined
+
+
 def coordination_joints(words: list[Tagged]) -> list[bool]:
     """Per word: it goes on with the list the word before it is an item of: a coordinator
     (和, 与, 及, 、...) between two words, and the word after it, with nothing between them.
@@ -259,7 +292,12 @@ def whole_names(span: Span) -> Span:
     """The span, widened at either edge to the whole of a foreign name it cuts at an
     interpunct: "皮埃尔" of "皮埃尔·路易·杜隆" is "皮埃尔·路易·杜隆" (a given name alone names
     somebody else, or nobody)."""
-    return _widened(span, name_joints(span.sent.words))
+    words = span.sent.words
+    span = _widened(span, name_joints(words))
+    tail, j = name_tail_joints(words), span.j
+    while j < len(words) and tail[j]:
+        j += 1
+    return span if j == span.j else Span(span.sent, span.i, j, kind=span.kind)
 
 
 def whole_quotation(span: Span) -> Span:

@@ -105,6 +105,18 @@ def test_an_item_of_a_list_is_widened_to_the_whole_list(cut, whole):
     assert whole_list(_cut(view, cut)).text == whole
 
 
+@pytest.mark.parametrize("sentence, cut, whole", [
+    ("船长安东·维萨里尔在岸上。", "安东·维萨里", "安东·维萨里尔"),       # a lone character cut off its end
+    ("船长安东·维萨里尔在岸上。", "维萨里", "安东·维萨里尔"),
+    ("建筑师费利佩·奥萨里从北岸来。", "费利佩·奥", "费利佩·奥萨里"),    # a name-tagged word
+    ("市长约翰·史密斯说渡口将重开。", "约翰·史密斯", "约翰·史密斯"),    # a verb goes on with the sentence
+    ("船长安东·维萨里尔在岸上。", "岸上", "岸上"),                      # nothing pulled in from the left
+])
+def test_the_last_part_of_a_foreign_name_is_taken_whole(sentence, cut, whole):
+    view = _views("谁？", sentence)[0]
+    assert whole_names(_cut(view, cut)).text == whole
+
+
 def test_a_span_joins_items_with_a_coordinator_inside_one_clause():
     view = _views("哪些？", "她出版了《古榕》、《山茶》，与北岸书局合作，又写了青禾渡与南湾港。")[0]
     assert joins_items(_cut(view, "《古榕》、《山茶》")) and joins_items(_cut(view, "青禾渡与南湾港"))
