@@ -350,7 +350,7 @@ def outcomes(chosen, tight: bool = False):
             out.append((float("-inf"), False, False, False, unanswerable, kind))
             continue
         span = answer_span(q, f, choice.span, choice.ranked)    # what the reader says
-        ans = {"answer": f"{_say(q, span.text)} [1]", "abstained": False,
+        ans = {"answer": f"{_say(q, span.text, span.sent.text)} [1]", "abstained": False,
                "citations": [{"source": hits[span.sent.hit].source}]}
         s = score_answer(item, ans)
         if tight and s["concise"]:

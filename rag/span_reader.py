@@ -21,7 +21,7 @@ from rag.reader import ABSTAIN_TEXT
 from rag.spans import Span, sentence_views, whole_answer, whole_enumeration
 from rag.types import Hit, Reading
 from rag.verify import without_markers
-from text.normalize import has_cjk, to_simplified, to_traditional
+from text.normalize import has_cjk, is_simplified, is_traditional, to_simplified, to_traditional
 from text.numbers import CLASSIFIERS, Quantity, find_quantities, format_value_en
 
 __all__ = ["SpanReader", "RoutedReader", "RULE_KINDS", "in_asked_unit", "figure_of_kind", "answer_span"]
@@ -48,7 +48,7 @@ class SpanReader:
         if choice is None or not self.ranker.confident(choice, self.threshold):
             return _abstain(q)
         span = answer_span(q, f, choice.span, choice.ranked)
-        return Reading(answer=f"{_say(q, span.text)} [1]", abstained=False,
+        return Reading(answer=f"{_say(q, span.text, span.sent.text)} [1]", abstained=False,
                        quotes=[(span.sent.hit, span.sent.text)])
 
 
@@ -108,12 +108,20 @@ def figure_of_kind(q: Question, reading: Reading) -> bool:
     return bool(figures)
 
 
-def _say(q: Question, text: str) -> str:
+def _say(q: Question, text: str, sentence: str = "") -> str:
+    """The span as said to the asker: in the question's script, converted only when its
+    `sentence` is written in the other one (converting traditional text to traditional again
+    is lossy: 里 in a transliterated name would become 裏), and copied as it stands when the
+    question's characters are the same in both scripts; an English question gets a Chinese
+    figure in English as well."""
     text = text.strip()
     if q.lang == "zh":
         if not has_cjk(text):
             return text
-        return to_traditional(text) if q.traditional else to_simplified(text)
+        written_traditional = is_traditional(sentence or text)
+        if q.traditional:
+            return text if written_traditional else to_traditional(text)
+        return to_simplified(text) if not written_traditional or is_simplified(q.text) else text
     if has_cjk(text):
         quantities = find_quantities(text)
         if quantities:

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import opencc
 
-__all__ = ["fold", "normalize", "to_simplified", "to_traditional", "is_traditional", "has_cjk",
+__all__ = ["fold", "normalize", "to_simplified", "to_traditional", "is_traditional", "is_simplified", "has_cjk",
            "detect_language", "CJK_RE"]
 
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -90,6 +90,17 @@ def is_traditional(text: str) -> bool:
         return False
     changed = sum(1 for a, b in zip(cjk, to_simplified(cjk)) if a != b)
     return changed >= max(1, len(cjk) // 50)
+
+
+def is_simplified(text: str) -> bool:
+    """True when the text holds characters written otherwise in traditional Chinese
+    ("这个", but not "北京", which both scripts write alike).
+
+    >>> is_simplified("这个渡口"), is_simplified("北京渡口"), is_simplified("這個渡口")
+    (True, False, False)
+    """
+    cjk = "".join(CJK_RE.findall(text))
+    return any(a != b for a, b in zip(cjk, to_traditional(cjk)))
 
 
 def detect_language(text: str) -> str:

@@ -67,6 +67,20 @@ def test_a_traditional_question_gets_its_answer_in_traditional_script():
     assert "林知遠" in reading.answer
 
 
+def test_a_traditional_answer_from_a_traditional_sentence_is_copied_as_it_stands():
+    reading = _read("北岸燈塔是誰設計的？", "北岸燈塔由法國工程師羅伯特·里森設計，1898年建成。")
+    answer = reading.answer.removesuffix(" [1]")
+    assert answer.endswith("羅伯特·里森"), answer          # not 裏森: 里 is not converted again
+    assert answer in reading.quotes[0][1]
+
+
+def test_a_question_written_alike_in_both_scripts_gets_the_answer_as_the_sentence_writes_it():
+    reading = _read("何人在1898年建成北岸塔？", "北岸塔由法國工程師羅伯特·里森於1898年建成，高四十米。")
+    assert reading.answer.removesuffix(" [1]").endswith("羅伯特·里森"), reading.answer
+    simplified = _read("谁在1898年建成北岸塔？", "北岸塔由法國工程師羅伯特·里森於1898年建成，高四十米。")
+    assert simplified.answer.removesuffix(" [1]").endswith("罗伯特·里森"), simplified.answer
+
+
 def test_every_answer_is_copied_from_the_quoted_sentence():
     reading = _read("槐山书院藏书约多少册？", PASSAGE)
     answer = reading.answer.removesuffix(" [1]")
