@@ -1,8 +1,9 @@
 """The offline reader: the best-scored span of the retrieved sentences, or an abstention.
 
 Candidates (`rag.spans`) are scored by a model fitted on open data (`rag.ranker`); the answer
-is the best span copied from its sentence, in the question's script, cited `[1]`, with its
-sentence as the quote; a figure it cuts at an edge is taken whole ("1993年9" -> "1993年9月1日").
+is the best span copied from its sentence (converted only when the sentence is in the other
+script than the question), cited `[1]`, with its sentence as the quote; a figure it cuts at an
+edge is taken whole ("1993年9" -> "1993年9月1日").
 The answer may widen to a candidate that holds the best one and more of the model's
 probability (up to a length fitted with it). When a second small model, fitted on the same
 data, gives the answer too low a chance of being right, it says it does not know.
