@@ -34,6 +34,7 @@ __all__ = ["load_questions", "score_answer", "expected_length", "expected_text",
 
 CONCISE_FACTOR = 3
 CONCISE_MIN_CHARS = 24
+_SIGNS = frozenset("%％‰‱#＃&＆@＠*＊/／\\")   # punctuation by Unicode, part of a figure or a name
 _MARKERS = re.compile(r"\s*(?:\[\d+(?:\s*[,，、]\s*\d+)*\]|【\d+】)")
 
 
@@ -71,16 +72,24 @@ def expected_text(alt) -> str:
     are not part of the answer ("疾病。" is answered by "疾病", "《邻人》" by "邻人"); a text
     of punctuation only is kept as it is.
 
+    Signs that are part of what they follow or precede (%, ‰, #, &, @, *) stay.
+
     >>> expected_text("可以止痛。"), expected_text("《邻人》"), expected_text("甲、乙"), expected_text("……")
     ('可以止痛', '邻人', '甲、乙', '……')
+    >>> expected_text("45%"), expected_text("#3")
+    ('45%', '#3')
     """
     text = str(alt)
     core = text.strip()
-    while core and (core[0].isspace() or unicodedata.category(core[0]).startswith("P")):
+    while core and _edge_mark(core[0]):
         core = core[1:]
-    while core and (core[-1].isspace() or unicodedata.category(core[-1]).startswith("P")):
+    while core and _edge_mark(core[-1]):
         core = core[:-1]
     return core or text
+
+
+def _edge_mark(ch: str) -> bool:
+    return ch.isspace() or (unicodedata.category(ch).startswith("P") and ch not in _SIGNS)
 
 
 def _has_text(answer_norm: str, alt: str) -> bool:

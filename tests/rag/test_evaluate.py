@@ -16,6 +16,12 @@ def test_the_punctuation_at_the_edges_of_an_expected_answer_is_not_asked_for():
     assert not _score(titled, "北岸 [1]")["correct"]
 
 
+def test_a_sign_that_belongs_to_the_expected_answer_is_still_asked_for():
+    item = {"question": "渡口的客流增长了多少？", "terms": [["百分之四十五%"]]}
+    assert _score(item, "百分之四十五% [1]")["correct"]
+    assert not _score(item, "百分之四十五 [1]")["correct"]
+
+
 def test_punctuation_inside_an_expected_answer_is_still_asked_for():
     item = {"question": "渡口有哪些船？", "answers": [["甲船、乙船"]]}
     assert _score(item, "甲船、乙船 [1]")["correct"]
