@@ -67,12 +67,12 @@ def _has_value(answer: str, expected) -> bool:
 
 
 def expected_text(alt) -> str:
-    """An expected answer without the punctuation at its edges, as the open sets' own scorers
-    read it: the full stop an annotator copied with a clause, or the marks around a title,
-    are not part of the answer ("疾病。" is answered by "疾病", "《邻人》" by "邻人"); a text
-    of punctuation only is kept as it is.
-
-    Signs that are part of what they follow or precede (%, ‰, #, &, @, *) stay.
+    """An expected answer without the punctuation at its edges: the full stop an annotator
+    copied with a clause, or the marks around a title, are not part of the answer ("疾病。" is
+    answered by "疾病", "《邻人》" by "邻人"; the open sets' own scorers go further and drop all
+    punctuation before comparing). A text of punctuation only is kept as it is, and so are signs
+    that belong to what they stand by (%, ‰, ‱, #, &, @, *, /, \\). Paired marks are taken off
+    each edge on its own ("《甲》与《乙》" -> "甲》与《乙"), which only ever asks for less.
 
     >>> expected_text("可以止痛。"), expected_text("《邻人》"), expected_text("甲、乙"), expected_text("……")
     ('可以止痛', '邻人', '甲、乙', '……')

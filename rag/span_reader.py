@@ -15,6 +15,8 @@ What it does not do: arithmetic, paraphrase, or answers joined from two sentence
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rag.frame import Frame, frame
 from rag.question import Question
 from rag.ranker import SpanRanker
@@ -22,7 +24,7 @@ from rag.reader import ABSTAIN_TEXT
 from rag.spans import Span, sentence_views, whole_answer, whole_enumeration
 from rag.types import Hit, Reading
 from rag.verify import without_markers
-from text.normalize import has_cjk, is_simplified, is_traditional, to_simplified, to_traditional
+from text.normalize import has_cjk, is_simplified, to_simplified, to_traditional, written_traditional
 from text.numbers import CLASSIFIERS, Quantity, find_quantities, format_value_en
 
 __all__ = ["SpanReader", "RoutedReader", "RULE_KINDS", "in_asked_unit", "figure_of_kind", "answer_span"]
@@ -53,11 +55,11 @@ class SpanReader:
                        quotes=[(span.sent.hit, span.sent.text)])
 
 
-def answer_span(q: Question, f: Frame, span: Span, ranked: list[Span] = ()) -> Span:
+def answer_span(q: Question, f: Frame, span: Span, ranked: Sequence[Span] = ()) -> Span:
     """The chosen span as the reader says it: the whole list when several things are asked
     (as the ranker reads its edges, from `ranked`, the candidates best first), the noun a
     "which X" question asks for, and made whole (`rag.spans.whole_answer`)."""
-    return whole_answer(whole_enumeration(span, list(ranked)) if q.several else span, f.asked)
+    return whole_answer(whole_enumeration(span, ranked) if q.several else span, f.asked)
 
 
 class RoutedReader:
@@ -112,17 +114,18 @@ def figure_of_kind(q: Question, reading: Reading) -> bool:
 def _say(q: Question, text: str, sentence: str = "") -> str:
     """The span as said to the asker: in the question's script, converted only when its
     `sentence` is written in the other one (converting traditional text to traditional again
-    is lossy: 里 in a transliterated name would become 裏), and copied as it stands when the
-    question's characters are the same in both scripts; an English question gets a Chinese
-    figure in English as well."""
+    is lossy: 里 in a transliterated name would become 裏, and simplifying simplified text
+    again turns 乾县 into 干县), and copied as it stands when the question's characters are the
+    same in both scripts (`is_simplified` reads 台北 as simplified, since OpenCC writes 臺北 in
+    traditional); an English question gets a Chinese figure in English as well."""
     text = text.strip()
     if q.lang == "zh":
         if not has_cjk(text):
             return text
-        written_traditional = is_traditional(sentence or text)
+        traditional = written_traditional(sentence or text)
         if q.traditional:
-            return text if written_traditional else to_traditional(text)
-        return to_simplified(text) if not written_traditional or is_simplified(q.text) else text
+            return text if traditional else to_traditional(text)
+        return to_simplified(text) if traditional and is_simplified(q.text) else text
     if has_cjk(text):
         quantities = find_quantities(text)
         if quantities:

@@ -11,6 +11,7 @@ What it does not do: paraphrase, or join spans of two sentences.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rag.question import Question, Terms
@@ -20,7 +21,7 @@ from text.sentences import split_sentences
 from text.tagged import Tagged, tag_words
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "whole_figures",
-           "name_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "INTERPUNCTS",
+           "name_joints", "name_tail_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "INTERPUNCTS",
            "coordination_joints", "whole_list", "joins_items", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head",
            "chunk_position", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT"]
 
@@ -224,11 +225,12 @@ _PERSON_FLAGS = ("nr", "nrt", "nrfg")
 def name_tail_joints(words: list[Tagged], most: int = 2) -> list[bool]:
     """Per word: it goes on with the last part of a foreign name (the part after its last
     interpunct) that jieba cut short: a transliterated part is in no dictionary, and its last
-    characters often come off as words of their own ("哈马尼·迪奥|里", "海因里希·冯·施特|凡",
-    "布兰科·茨尔文|科夫斯基"). Up to `most` words glued to it, each a name or a single
-    character that is no preposition, conjunction, particle or verb, are taken with it (a
-    verb after a name is more often the sentence going on, "富兰克林|做", than a cut part,
-    "拉尔夫·本|奇", which stays cut).
+    characters often come off as words of their own ("哈马尼·迪奥|里", "布兰科·茨尔文|科夫斯基").
+    Up to `most` words glued to it, each a name or a single character that jieba tags as no
+    preposition, conjunction, particle, verb, adverb, pronoun, numeral or measure word, are
+    taken with it. Those are more often the sentence going on ("富兰克林|做", "史密斯|又",
+    "史密斯|他") than a cut part, which then stays cut ("拉尔夫·本|奇", "施特|凡": jieba tags
+    奇 a verb and 凡 an adverb).
 
     >>> from text.tagged import tag_words
     >>> [w.text for w, j in zip(tag_words("哈马尼·迪奥里成为首任总统"), name_tail_joints(tag_words("哈马尼·迪奥里成为首任总统"))) if j]
@@ -243,7 +245,7 @@ def name_tail_joints(words: list[Tagged], most: int = 2) -> list[bool]:
         while m < len(words) and m <= k + most and words[m].start == words[m - 1].end:
             w = words[m]
             part = w.flag in _PERSON_FLAGS or (len(w.text) == 1 and has_cjk(w.text) and w.text not in _NO_START
-                                                and not w.flag.startswith(("p", "c", "u", "v")))
+                                                and not w.flag.startswith(("p", "c", "u", "v", "d", "r", "m", "q")))
             if not part or (m + 1 < len(words) and words[m + 1].text in INTERPUNCTS):
                 break
             joined[m] = True
@@ -319,19 +321,26 @@ def whole_list(span: Span) -> Span:
     return _widened(span, coordination_joints(span.sent.words))
 
 
-def joins_items(span: Span) -> bool:
-    """The span joins items of a list: a coordinator or 、 between its words, and no clause
-    punctuation ("甲钢厂、乙纺织厂", "华南陆块与盘古大陆"; not "甲钢厂，乙纺织厂")."""
+def joins_items(span: Span) -> int:
+    """How many coordinators or 、 the span holds between its words (not at its edges), when
+    it holds no clause punctuation: "甲钢厂、乙纺织厂" 1, "华南陆块与盘古大陆" 1, "甲、乙和丙" 2,
+    "甲钢厂，乙纺织厂" 0. jieba tags 与 and 跟 as prepositions even between two items, so the
+    tag is not read; a span "他跟北岸书局合作" counts one."""
     words = span.sent.words[span.i:span.j]
-    return any(w.text in COORDINATORS for w in words) and not any(w.text in HARD_PUNCT for w in words)
+    if any(w.text in HARD_PUNCT for w in words):
+        return 0
+    return sum(1 for w in words[1:-1] if w.text in COORDINATORS)
 
 
-def whole_enumeration(span: Span, ranked: list[Span]) -> Span:
+def whole_enumeration(span: Span, ranked: Sequence[Span]) -> Span:
     """The whole list the span is one item of, for a question that asks for several things:
-    the first of `ranked` (best first) that holds the span and joins items (`joins_items`), so
-    that the ranker reads the list's edges ("《古榕》" of "出版散文集《古榕》、《山茶》" is
-    "《古榕》、《山茶》"; "华南陆块与盘古" of "华南陆块与盘古大陆碰撞" is "华南陆块与盘古大陆",
-    where `whole_list` takes one word past the coordinator). With none ranked, `whole_list`."""
+    the first of `ranked` (best first) that holds more than the span and joins items
+    (`joins_items`), so that the ranker reads the list's edges ("《古榕》" of
+    "出版散文集《古榕》、《山茶》" is "《古榕》、《山茶》"; "华南陆块与盘古" of "华南陆块与盘古大陆碰撞"
+    is "华南陆块与盘古大陆", where `whole_list` takes one word past the coordinator). A list
+    already chosen widens too, which mends an item it cuts ("京广铁路、沪昆" -> "京广铁路、沪昆铁路")
+    and may take a word before the list ("出版了《古榕》、《山茶》"); requiring more items than the
+    span holds lost 5 answers of the dev questions and gained none. With none ranked, `whole_list`."""
     for other in ranked:
         if other.sent is span.sent and other.start <= span.start and span.end <= other.end \
                 and (other.start, other.end) != (span.start, span.end) and joins_items(other):
@@ -366,16 +375,32 @@ def aside_contents(span: Span) -> bool:
         and words[span.j].text == _OPEN_CLOSE[words[span.i - 1].text]
 
 
-def glossed_term(span: Span, ranked: list[Span]) -> Span:
+def glossed_term(span: Span, ranked: Sequence[Span]) -> Span:
     """The term an aside glosses, with the aside, when the span is all that the aside holds:
     "JR东日本" of "由东日本旅客铁道（JR东日本）经营" is "东日本旅客铁道（JR东日本）". An aside
     glosses the term before it (another name, its year in the calendar, a translation), and
-    the sentence says what it says of that term. Of the spans that end where the aside opens,
-    the first of `ranked` (best first) is the term; with none, the span stays as it is."""
-    if not aside_contents(span):
+    the sentence says what it says of that term. Of the runs of words that end where the aside
+    opens, the first of `ranked` (best first) is the term; with none, or when the question
+    names the term (`_names_the_term`: "…的简称是什么" asks for the aside), the span stays."""
+    if not aside_contents(span) or _names_the_term(span):
         return span
-    term = next((s for s in ranked if s.sent is span.sent and s.j == span.i - 1), None)
+    term = next((s for s in ranked if s.sent is span.sent and s.j == span.i - 1 and s.kind in ("words", "quoted")),
+                None)
     return span if term is None else Span(span.sent, term.i, span.j + 1, kind=span.kind)
+
+
+def _names_the_term(span: Span) -> bool:
+    """The words before the aside the span fills are the question's, back to a mark, a
+    preposition or the sentence's start ("北岸铁道公司的简称是什么" of "由北岸铁道公司（北铁）"):
+    the question names the term, so the aside (its short name, its year) is what it asks. A
+    term the question names only in part ("国税系统" for "哪一征税系统") is not."""
+    words, match = span.sent.words, span.sent.match
+    k = span.i - 2
+    if k < 0 or match[k] <= 0:
+        return False
+    while k >= 0 and match[k] > 0:
+        k -= 1
+    return k < 0 or words[k].is_punct or words[k].text in _NO_START or words[k].flag.startswith("p")
 
 
 def whole_head(span: Span, asked: tuple[str, ...]) -> Span:

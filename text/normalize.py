@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import opencc
 
-__all__ = ["fold", "normalize", "to_simplified", "to_traditional", "is_traditional", "is_simplified", "has_cjk",
+__all__ = ["fold", "normalize", "to_simplified", "to_traditional", "is_traditional", "is_simplified", "written_traditional", "has_cjk",
            "detect_language", "CJK_RE"]
 
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -101,6 +101,20 @@ def is_simplified(text: str) -> bool:
     """
     cjk = "".join(CJK_RE.findall(text))
     return any(a != b for a, b in zip(cjk, to_traditional(cjk)))
+
+
+def written_traditional(text: str) -> bool:
+    """True when more of the text's characters are written otherwise in simplified Chinese
+    than in traditional: the script a sentence is written in, which one character both
+    scripts use in names (乾县, 里森) does not decide.
+
+    >>> written_traditional("青禾王葬于北岸乾县梁山"), written_traditional("戴維·里森創建了幾座天文台")
+    (False, True)
+    """
+    cjk = "".join(CJK_RE.findall(text))
+    to_s = sum(1 for a, b in zip(cjk, to_simplified(cjk)) if a != b)
+    to_t = sum(1 for a, b in zip(cjk, to_traditional(cjk)) if a != b)
+    return to_s > to_t
 
 
 def detect_language(text: str) -> str:

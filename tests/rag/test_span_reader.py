@@ -81,6 +81,12 @@ def test_a_question_written_alike_in_both_scripts_gets_the_answer_as_the_sentenc
     assert simplified.answer.removesuffix(" [1]").endswith("罗伯特·里森"), simplified.answer
 
 
+def test_a_simplified_answer_from_a_simplified_sentence_is_copied_as_it_stands():
+    reading = _read("青禾王葬于哪个县？", "青禾王葬于北岸乾县梁山，陵前有石碑。")
+    answer = reading.answer.removesuffix(" [1]")
+    assert "乾" in answer and answer in reading.quotes[0][1], answer    # not 干
+
+
 def test_every_answer_is_copied_from_the_quoted_sentence():
     reading = _read("槐山书院藏书约多少册？", PASSAGE)
     answer = reading.answer.removesuffix(" [1]")

@@ -110,6 +110,7 @@ def test_an_item_of_a_list_is_widened_to_the_whole_list(cut, whole):
     ("船长安东·维萨里尔在岸上。", "维萨里", "安东·维萨里尔"),
     ("建筑师费利佩·奥萨里从北岸来。", "费利佩·奥", "费利佩·奥萨里"),    # a name-tagged word
     ("市长约翰·史密斯说渡口将重开。", "约翰·史密斯", "约翰·史密斯"),    # a verb goes on with the sentence
+    ("市长约翰·史密斯又到渡口。", "约翰·史密斯", "约翰·史密斯"),        # so does an adverb
     ("船长安东·维萨里尔在岸上。", "岸上", "岸上"),                      # nothing pulled in from the left
 ])
 def test_the_last_part_of_a_foreign_name_is_taken_whole(sentence, cut, whole):
@@ -121,6 +122,7 @@ def test_a_span_joins_items_with_a_coordinator_inside_one_clause():
     view = _views("哪些？", "她出版了《古榕》、《山茶》，与北岸书局合作，又写了青禾渡与南湾港。")[0]
     assert joins_items(_cut(view, "《古榕》、《山茶》")) and joins_items(_cut(view, "青禾渡与南湾港"))
     assert not joins_items(_cut(view, "《古榕》")) and not joins_items(_cut(view, "《山茶》，与北岸书局"))
+    assert not joins_items(_cut(view, "与北岸书局"))                  # a coordinator at its edge joins nothing
 
 
 def test_an_item_is_widened_to_the_best_ranked_list_that_holds_it():
@@ -133,6 +135,34 @@ def test_an_item_is_widened_to_the_best_ranked_list_that_holds_it():
     assert whole_enumeration(_cut(view, "青禾渡"), ranked).text == "青禾渡与南湾"     # the best, as ranked
     assert whole_enumeration(_cut(view, "青禾渡"), []).text == whole_list(_cut(view, "青禾渡")).text   # none ranked
     assert whole_enumeration(_cut(view, "故事"), ranked).text == "故事"
+
+
+def test_a_list_that_cuts_an_item_is_widened_to_the_whole_item():
+    view = _views("哪些？", "她出版了《古榕》、《山茶》和《北岸》，又写了青禾渡与南湾港的故事。")[0]
+    cut = _cut(view, "青禾渡与南湾")
+    assert whole_enumeration(cut, [_cut(view, "青禾渡与南湾港")]).text == "青禾渡与南湾港"
+    two = _cut(view, "《古榕》、《山茶》")
+    assert whole_enumeration(two, [_cut(view, "《古榕》、《山茶》和《北岸》")]).text == "《古榕》、《山茶》和《北岸》"
+    assert whole_enumeration(two, []).text == "《古榕》、《山茶》"
+
+
+def test_widening_reads_only_candidates_of_the_span_s_own_sentence():
+    views = _views("哪些？", "她出版了《古榕》、《山茶》。", "她出版了《古榕》、《山茶》和《北岸》。")
+    first = next(v for v in views if "北岸" not in v.text)
+    other = next(v for v in views if "北岸" in v.text)
+    item = _cut(first, "《古榕》")
+    assert whole_enumeration(item, [_cut(other, "《古榕》、《山茶》和《北岸》")]).text == whole_list(item).text
+    aside = _views("什么？", "该线由北岸铁道公司（北铁）经营。", "铁道公司的名称很长。")
+    line = next(v for v in aside if "北铁" in v.text)
+    elsewhere = next(v for v in aside if "北铁" not in v.text)
+    assert glossed_term(_cut(line, "北铁"), [_cut(elsewhere, "铁道公司")]).text == "北铁"
+
+
+def test_an_aside_stays_as_it_is_when_the_question_names_the_term():
+    view = _views("北岸铁道公司的简称是什么？", "该线由北岸铁道公司（北铁）经营。")[0]
+    assert glossed_term(_cut(view, "北铁"), [_cut(view, "由北岸铁道公司")]).text == "北铁"
+    partly = _views("该线由哪一铁道公司经营？", "该线由北岸铁道公司（北铁）经营。")[0]     # names it in part
+    assert glossed_term(_cut(partly, "北铁"), [_cut(partly, "北岸铁道公司")]).text == "北岸铁道公司（北铁）"
 
 
 def test_a_whole_list_stops_at_a_comma():
