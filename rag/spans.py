@@ -274,9 +274,9 @@ def _joints_across(words: list[Tagged], joiners: frozenset[str]) -> list[bool]:
     return joined
 
 
-def _widened(span: Span, joined: list[bool]) -> Span:
+def _widened(span: Span, joined: list[bool], left: bool = True) -> Span:
     i, j = span.i, span.j
-    while i > 0 and joined[i]:
+    while left and i > 0 and joined[i]:
         i -= 1
     while j < len(joined) and joined[j]:
         j += 1
@@ -295,22 +295,21 @@ def whole_names(span: Span) -> Span:
     interpunct: "皮埃尔" of "皮埃尔·路易·杜隆" is "皮埃尔·路易·杜隆" (a given name alone names
     somebody else, or nobody)."""
     words = span.sent.words
-    span = _widened(span, name_joints(words))
-    tail, j = name_tail_joints(words), span.j
-    while j < len(words) and tail[j]:
-        j += 1
-    return span if j == span.j else Span(span.sent, span.i, j, kind=span.kind)
+    return _widened(_widened(span, name_joints(words)), name_tail_joints(words), left=False)
 
 
 def whole_quotation(span: Span) -> Span:
     """The span with the quotation marks around it, when it is all that they enclose
     ("正当程序" of "称为「正当程序」" is "「正当程序」"): the sentence marks it as a term or a
     quotation, as 《》 mark a title, which a title candidate keeps."""
+    return Span(span.sent, span.i - 1, span.j + 1, kind=span.kind) if _enclosed(span, _QUOTATION_MARKS) else span
+
+
+def _enclosed(span: Span, marks: tuple[str, ...]) -> bool:
+    """The span is all that one of `marks` and its closing mark enclose."""
     words = span.sent.words
-    if 0 < span.i and span.j < len(words) and words[span.i - 1].text in _QUOTATION_MARKS \
-            and words[span.j].text == _OPEN_CLOSE[words[span.i - 1].text]:
-        return Span(span.sent, span.i - 1, span.j + 1, kind=span.kind)
-    return span
+    return 0 < span.i and span.j < len(words) and words[span.i - 1].text in marks \
+        and words[span.j].text == _OPEN_CLOSE[words[span.i - 1].text]
 
 
 def whole_list(span: Span) -> Span:
@@ -370,9 +369,7 @@ def whole_aside(span: Span, most: int = ASIDE_CHARS) -> Span:
 
 def aside_contents(span: Span) -> bool:
     """The span is all that an aside in brackets holds ("JR东日本" of "东日本旅客铁道（JR东日本）")."""
-    words = span.sent.words
-    return 0 < span.i and span.j < len(words) and words[span.i - 1].text in _ASIDE_MARKS \
-        and words[span.j].text == _OPEN_CLOSE[words[span.i - 1].text]
+    return _enclosed(span, _ASIDE_MARKS)
 
 
 def glossed_term(span: Span, ranked: Sequence[Span]) -> Span:

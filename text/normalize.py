@@ -86,10 +86,7 @@ def has_cjk(text: str) -> bool:
 def is_traditional(text: str) -> bool:
     """True when the text holds characters that exist only in traditional Chinese."""
     cjk = "".join(CJK_RE.findall(text))
-    if not cjk:
-        return False
-    changed = sum(1 for a, b in zip(cjk, to_simplified(cjk)) if a != b)
-    return changed >= max(1, len(cjk) // 50)
+    return bool(cjk) and _changed(cjk, to_simplified) >= max(1, len(cjk) // 50)
 
 
 def is_simplified(text: str) -> bool:
@@ -99,8 +96,7 @@ def is_simplified(text: str) -> bool:
     >>> is_simplified("这个渡口"), is_simplified("北京渡口"), is_simplified("這個渡口")
     (True, False, False)
     """
-    cjk = "".join(CJK_RE.findall(text))
-    return any(a != b for a, b in zip(cjk, to_traditional(cjk)))
+    return _changed("".join(CJK_RE.findall(text)), to_traditional) > 0
 
 
 def written_traditional(text: str) -> bool:
@@ -112,9 +108,12 @@ def written_traditional(text: str) -> bool:
     (False, True)
     """
     cjk = "".join(CJK_RE.findall(text))
-    to_s = sum(1 for a, b in zip(cjk, to_simplified(cjk)) if a != b)
-    to_t = sum(1 for a, b in zip(cjk, to_traditional(cjk)) if a != b)
-    return to_s > to_t
+    return _changed(cjk, to_simplified) > _changed(cjk, to_traditional)
+
+
+def _changed(cjk: str, convert) -> int:
+    """How many of the characters `convert` (one script to the other) writes otherwise."""
+    return sum(1 for a, b in zip(cjk, convert(cjk)) if a != b)
 
 
 def detect_language(text: str) -> str:
