@@ -80,8 +80,7 @@ class RoutedReader:
         self.rule_kinds = rule_kinds
 
     def read(self, q: Question, hits: list[Hit]) -> Reading:
-        chinese = q.lang == "zh" and bool(hits) and all(has_cjk(h.text) for h in hits)
-        if not chinese:
+        if not (q.lang == "zh" and hits and all(map(_from_chinese_article, hits))):
             return self.rules.read(q, hits)
         if q.kind not in self.rule_kinds:
             return self.spans.read(q, hits)
@@ -90,6 +89,14 @@ class RoutedReader:
             return ruled
         spanned = self.spans.read(q, hits)
         return spanned if figure_of_kind(q, spanned) else ruled
+
+
+def _from_chinese_article(hit: Hit) -> bool:
+    """The passage is part of a Chinese article: the language detected over the whole article,
+    so that a chunk of one with no Chinese in it (a URL, a list of references) does not send the
+    question to the rules as one read across languages; a hit that carries no language is read
+    by its own text."""
+    return hit.lang.startswith("zh") if hit.lang else has_cjk(hit.text)
 
 
 def _figures(reading: Reading) -> list[Quantity]:

@@ -141,6 +141,22 @@ def test_the_router_sends_each_question_to_the_reader_fitted_for_it(question, te
     assert _read(question, *texts, reader=reader).answer == expected
 
 
+@pytest.mark.parametrize("langs, expected", [
+    (("zh-Hans", "zh-Hans"), "spans"),   # a chunk of a Chinese article with no Chinese in it
+    (("zh-Hans", "en"), "rules"),        # a passage of an English article: read across languages
+    (("", ""), "rules"),                 # no language known: the chunk's own text is read
+])
+def test_the_router_reads_the_language_of_each_passage_s_article(langs, expected):
+    from dataclasses import replace
+
+    from rag.span_reader import RoutedReader
+
+    hits = _hits(PASSAGE, "http://www.example.org/huaishan/index.html")
+    hits = [replace(h, lang=lang) for h, lang in zip(hits, langs)]
+    reading = RoutedReader(_Says("rules"), _Says("spans")).read(analyze("槐山书院是谁创办的？"), hits)
+    assert reading.answer == expected
+
+
 @pytest.mark.parametrize("question, rules, spans, expected", [
     ("槐山书院曾培养多少名进士？", "12名", "十二名", "12名"),            # the rules' count, in its unit
     ("槐山书院改制是第几届会议决定的？", "1952", "第三届", "第三届"),     # a bare number for 第几届
