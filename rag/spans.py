@@ -54,6 +54,7 @@ class SentenceView:
     index: int = 0                # its place among its passage's sentences, 0 = the first
     lead: bool = False            # its passage opens its article (the article's first chunk)
     title: str = ""               # fold(title) of its passage's article
+    said: list[bool] = field(default_factory=list)   # per word: it is a question term or part of one
 
 
 @dataclass
@@ -80,9 +81,10 @@ class Span:
     @property
     def only_question_words(self) -> bool:
         """Every word of it is a word of the question ("1952年" for "1952年…改为什么学校"):
-        the question states it, so it is not what the question asks."""
+        the question states it, so it is not what the question asks. A word that holds a
+        question term and more ("喜马拉雅山脉" for "哪一个山脉") names what is asked."""
         words = [k for k in range(self.i, self.j) if not self.sent.words[k].is_punct]
-        return bool(words) and all(self.sent.match[k] > 0 for k in words)
+        return bool(words) and all(self.sent.said[k] for k in words)
 
 
 def _terms_for(q: Question, cross: bool) -> Terms:
@@ -113,8 +115,15 @@ def _view(q: Question, hit_index: int, text: str, context_norm: str) -> Sentence
         if not hit and any(a in norm for a in alts):
             hit = True   # met inside a longer word
         got += w if hit else (0.35 * w if any(a in context_norm for a in alts) else 0.0)
+    said = [not word.is_punct and _within(word.text, terms) for word in words]
     return SentenceView(hit_index, text, norm, words, match, got / total, cross, total_weight=total,
-                        passage=context_norm)
+                        passage=context_norm, said=said)
+
+
+def _within(word: str, terms: Terms) -> bool:
+    """The word is one of the question's terms, or part of one (a word of one character only
+    when it is a term itself)."""
+    return any(a == word or (len(word) >= 2 and word in a) for alts in terms for a in alts)
 
 
 def sentence_views(q: Question, hits: list[Hit]) -> list[SentenceView]:

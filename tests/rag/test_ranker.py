@@ -144,6 +144,21 @@ def test_ranked_drops_candidates_made_of_the_question_words():
     assert len(ranked) == sum(not s.only_question_words for s in spans)
 
 
+def test_a_word_that_holds_a_question_term_and_more_stays_a_candidate():
+    from rag.question import analyze
+    from rag.spans import candidate_spans, sentence_views
+    from rag.types import Hit
+
+    q = analyze("青禾河发源于北陵山脉和哪一个山脉之间？")
+    views = sentence_views(q, [Hit(chunk_id="d:0", source="d.txt", title="", date=None,
+                                   text="青禾河发源于北陵山脉和长白山脉之间。", score=1.0)])
+    spans = {s.text: s for v in views for s in candidate_spans(v)}
+    assert not spans["长白山脉"].only_question_words        # one word: names the 山脉 asked for
+    assert spans["北陵山脉"].only_question_words            # the question names it
+    ranked = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N).ranked(list(spans.values()), np.zeros((len(spans), N)))
+    assert "长白山脉" in [s.text for _, s in ranked]
+
+
 def test_the_choice_reads_how_much_of_its_passage_s_title_the_question_names():
     from rag.frame import frame
     from rag.question import analyze
