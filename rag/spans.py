@@ -18,10 +18,10 @@ from rag.question import Question, Terms
 from rag.types import Hit
 from text.normalize import fold, has_cjk
 from text.sentences import split_sentences
-from text.tagged import Tagged, tag_words
+from text.tagged import Tagged, tag_words, transliteration_share
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "whole_figures",
-           "name_joints", "name_tail_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "INTERPUNCTS",
+           "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "INTERPUNCTS",
            "coordination_joints", "whole_list", "joins_items", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head",
            "chunk_position", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT"]
 
@@ -262,6 +262,30 @@ def name_tail_joints(words: list[Tagged], most: int = 2) -> list[bool]:
     return joined
 
 
+# the least transliteration share of a lone character taken with the name beside it, fitted on
+# dev (0.05: 4 answers gained, none lost; 0.10 keeps 西 of 西|布里奇福德 out, 0.055)
+NAME_EDGE_SHARE = 0.05
+
+
+def name_edge_joints(words: list[Tagged], least: float = NAME_EDGE_SHARE) -> list[bool]:
+    """Per word: it goes on with the word before it, when one of the two is a name and the
+    other a single character glued to it that is a sound of transliterated names at least
+    `least` of the times the dictionary holds it (`transliteration_share`): jieba cuts an
+    unknown foreign name short and leaves a character of it alone ("普|劳图斯", "兹|沃雷金",
+    "贝尔格|勒"), where a character the sentence goes on with is rarely a sound of one
+    ("父|曹景宸", "时|鲁襄公", "史密斯|又")."""
+    joined = [False] * len(words)
+    for k in range(1, len(words)):
+        a, b = words[k - 1], words[k]
+        if a.end != b.start:
+            continue
+        for name, lone in ((a, b), (b, a)):
+            if name.flag in _PERSON_FLAGS and len(lone.text) == 1 and has_cjk(lone.text) \
+                    and lone.text not in _NO_START and transliteration_share(lone.text) >= least:
+                joined[k] = True
+    return joined
+
+
 def coordination_joints(words: list[Tagged]) -> list[bool]:
     """Per word: it goes on with the list the word before it is an item of: a coordinator
     (和, 与, 及, 、...) between two words, and the word after it, with nothing between them.
@@ -304,7 +328,8 @@ def whole_names(span: Span) -> Span:
     interpunct: "皮埃尔" of "皮埃尔·路易·杜隆" is "皮埃尔·路易·杜隆" (a given name alone names
     somebody else, or nobody)."""
     words = span.sent.words
-    return _widened(_widened(span, name_joints(words)), name_tail_joints(words), left=False)
+    span = _widened(_widened(span, name_joints(words)), name_tail_joints(words), left=False)
+    return _widened(span, name_edge_joints(words))
 
 
 def whole_quotation(span: Span) -> Span:

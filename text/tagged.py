@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import jieba.posseg
 
-__all__ = ["Tagged", "tag_words"]
+__all__ = ["Tagged", "tag_words", "transliteration_share"]
 
 _LATIN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+(?:[.,]\d+)*%?|[^\sA-Za-z\d\u3400-\u9fff]|[\u3400-\u9fff]+")
 
@@ -42,6 +42,34 @@ class Tagged:
 # Particles and prepositions that jieba's guesser for unknown words glues onto a name
 # ("有甲钢厂" -> 有甲 / 钢厂); split off again when the glued word is not in the dictionary.
 _GLUE = set("的了是在和与及或有为由被把将对从向于之等")
+
+
+_TRANSLITERATED = ("nrt", "nrfg")   # jieba's tags of transliterated and foreign names
+
+
+@lru_cache(maxsize=1)
+def _transliteration_counts() -> tuple[dict[str, int], dict[str, int]]:
+    jieba.initialize()
+    inside: dict[str, int] = {}
+    total: dict[str, int] = {}
+    for word, flag in jieba.posseg.dt.word_tag_tab.items():
+        for ch in set(word):
+            total[ch] = total.get(ch, 0) + 1
+            if flag in _TRANSLITERATED:
+                inside[ch] = inside.get(ch, 0) + 1
+    return inside, total
+
+
+def transliteration_share(ch: str) -> float:
+    """Share of the dictionary's words holding the character that are transliterated names:
+    how much the character is a sound of a foreign name rather than a word of its own. Read
+    from jieba's dictionary, not from a list.
+
+    >>> transliteration_share("勒") > 0.2 > 0.02 > transliteration_share("时")
+    True
+    """
+    inside, total = _transliteration_counts()
+    return inside.get(ch, 0) / total[ch] if total.get(ch) else 0.0
 
 
 @lru_cache(maxsize=1024)

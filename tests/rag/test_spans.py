@@ -118,6 +118,18 @@ def test_the_last_part_of_a_foreign_name_is_taken_whole(sentence, cut, whole):
     assert whole_names(_cut(view, cut)).text == whole
 
 
+@pytest.mark.parametrize("sentence, cut, whole", [
+    ("北岸渡口由兹沃雷特设计。", "沃雷特", "兹沃雷特"),            # a sound of a name left alone before it
+    ("行政中心在西布里奇顿。", "布里奇顿", "西布里奇顿"),
+    ("他后来住在卡斯特勒。", "卡斯特", "卡斯特勒"),                 # and after it
+    ("林远之父苏云峰是盐商。", "苏云峰", "苏云峰"),                 # 父 is a word of the sentence
+    ("市长史密斯又到渡口。", "史密斯", "史密斯"),                   # so is 又
+])
+def test_a_character_jieba_leaves_alone_beside_a_name_goes_with_it_when_it_is_a_sound_of_names(sentence, cut, whole):
+    view = _views("谁？", sentence)[0]
+    assert whole_names(_cut(view, cut)).text == whole
+
+
 def test_a_span_joins_items_with_a_coordinator_inside_one_clause():
     view = _views("哪些？", "她出版了《古榕》、《山茶》，与北岸书局合作，又写了青禾渡与南湾港。")[0]
     assert joins_items(_cut(view, "《古榕》、《山茶》")) and joins_items(_cut(view, "青禾渡与南湾港"))
