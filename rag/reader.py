@@ -17,12 +17,12 @@ from dataclasses import dataclass, replace
 
 from rag.question import Question, Terms
 from rag.types import Hit, Reading
-from text.normalize import fold, has_cjk, to_simplified, to_traditional
+from text.normalize import fold, has_cjk, is_simplified, to_simplified, to_traditional, written_traditional
 from text.numbers import CURRENCY, Quantity, find_quantities, format_value_en
 from text.sentences import split_sentences
 from text.tokenize import STOP_WORDS, stem
 
-__all__ = ["ExtractiveReader", "ABSTAIN_TEXT", "says_not_found"]
+__all__ = ["ExtractiveReader", "ABSTAIN_TEXT", "says_not_found", "in_question_script"]
 
 ABSTAIN_TEXT = {
     "en": "The articles do not contain the answer to this question.",
@@ -285,22 +285,22 @@ class ExtractiveReader:
             if best is None:
                 return self._abstain(q)
             _, s, text = best
-            return _quoted(s, self._script(q, text))
+            return _quoted(s, self._script(q, text, s.text))
         if q.kind == "list":
             ranked = sorted(pool, key=lambda s: -(s.coverage + 0.1 * s.context))
             for s in ranked[:8]:
                 items, _ = self._list_items(s, q)
                 if items:
                     sep = "、" if q.lang == "zh" else "; "
-                    return _quoted(s, self._script(q, sep.join(items)))
+                    return _quoted(s, self._script(q, sep.join(items), s.text))
         if q.kind == "person":
             ranked = sorted(pool, key=lambda s: -(s.coverage + 0.1 * s.context))
             for s in ranked[:5]:
                 name = self._person(q, s)
                 if name:
-                    return _quoted(s, self._script(q, name))
+                    return _quoted(s, self._script(q, name, s.text))
         s = max(pool, key=lambda s: s.coverage + 0.1 * s.context)
-        return _quoted(s, self._script(q, s.text))
+        return _quoted(s, self._script(q, s.text, s.text))
 
     def _person(self, q: Question, s: _Sent) -> str | None:
         if has_cjk(s.text):
@@ -328,7 +328,7 @@ class ExtractiveReader:
         if len(found) > 1 and tail.start - head.end <= 12 and q.lang == "zh":
             # "12家企业的37个项目": the words between the figures say what each counts
             text = s.text[head.start:tail.end].strip()
-            return self._script(q, text) if has_cjk(text) else text
+            return self._script(q, text, s.text) if has_cjk(text) else text
         sep = "，" if q.lang == "zh" else "; "
         return sep.join(self._say_quantity(slot, x, s) for x, slot in found)
 
@@ -350,18 +350,33 @@ class ExtractiveReader:
         if not has_cjk(text) and q.kind != "count":
             return text
         if qty.chinese:
-            return self._script(q, f"{_fmt(qty.value)}{qty.unit}（{text}）")
-        return self._script(q, text)
+            # the unit as the sentence writes it (the parsed unit is simplified: 個 -> 个)
+            unit = text[len(text) - len(qty.unit):] if qty.unit and fold(text).endswith(qty.unit) else qty.unit
+            return self._script(q, f"{_fmt(qty.value)}{unit}（{text}）", s.text)
+        return self._script(q, text, s.text)
 
     @staticmethod
-    def _script(q: Question, text: str) -> str:
-        if q.lang != "zh" or not has_cjk(text):
-            return text
-        return to_traditional(text) if q.traditional else to_simplified(text)
+    def _script(q: Question, text: str, sentence: str) -> str:
+        return in_question_script(q, text, sentence) if q.lang == "zh" else text
 
     @staticmethod
     def _abstain(q: Question) -> Reading:
         return Reading(answer=ABSTAIN_TEXT[q.lang], abstained=True)
+
+
+def in_question_script(q: Question, text: str, sentence: str = "") -> str:
+    """Chinese `text` copied from `sentence`, in the script of the question: converted only
+    when the sentence is written in the other one (converting text to its own script again is
+    lossy: 里 in a transliterated name would become 裏, 台 in 2億台 臺, and simplifying
+    simplified text again turns 乾县 into 干县), and copied as it stands when the question's
+    characters are the same in both scripts (`is_simplified` reads 台北 as simplified, since
+    OpenCC writes 臺北 in traditional)."""
+    if not has_cjk(text):
+        return text
+    traditional = written_traditional(sentence or text)
+    if q.traditional:
+        return text if traditional else to_traditional(text)
+    return to_simplified(text) if traditional and is_simplified(q.text) else text
 
 
 def _quoted(s: _Sent, answer: str) -> Reading:

@@ -20,11 +20,11 @@ from collections.abc import Sequence
 from rag.frame import Frame, frame
 from rag.question import Question
 from rag.ranker import SpanRanker
-from rag.reader import ABSTAIN_TEXT
+from rag.reader import ABSTAIN_TEXT, in_question_script
 from rag.spans import Span, sentence_views, whole_answer, whole_enumeration
 from rag.types import Hit, Reading
 from rag.verify import without_markers
-from text.normalize import has_cjk, is_simplified, to_simplified, to_traditional, written_traditional
+from text.normalize import has_cjk
 from text.numbers import CLASSIFIERS, Quantity, find_quantities, format_value_en
 
 __all__ = ["SpanReader", "RoutedReader", "RULE_KINDS", "in_asked_unit", "figure_of_kind", "answer_span"]
@@ -119,20 +119,11 @@ def figure_of_kind(q: Question, reading: Reading) -> bool:
 
 
 def _say(q: Question, text: str, sentence: str = "") -> str:
-    """The span as said to the asker: in the question's script, converted only when its
-    `sentence` is written in the other one (converting traditional text to traditional again
-    is lossy: 里 in a transliterated name would become 裏, and simplifying simplified text
-    again turns 乾县 into 干县), and copied as it stands when the question's characters are the
-    same in both scripts (`is_simplified` reads 台北 as simplified, since OpenCC writes 臺北 in
-    traditional); an English question gets a Chinese figure in English as well."""
+    """The span as said to the asker: in the question's script (`in_question_script`); an
+    English question gets a Chinese figure in English as well."""
     text = text.strip()
     if q.lang == "zh":
-        if not has_cjk(text):
-            return text
-        traditional = written_traditional(sentence or text)
-        if q.traditional:
-            return text if traditional else to_traditional(text)
-        return to_simplified(text) if traditional and is_simplified(q.text) else text
+        return in_question_script(q, text, sentence)
     if has_cjk(text):
         quantities = find_quantities(text)
         if quantities:

@@ -95,3 +95,24 @@ def test_two_figure_questions_are_analysed_per_unit():
     assert q.classifier == "家" and q.more_counts == [("个", "")]
     e = analyse("How many firms and how many projects won?")
     assert e.count_noun == "firm" and e.more_counts == [("项个", "project")]
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    # a traditional sentence's figure, asked in traditional: copied as it stands (not 兩億臺)
+    ("青禾廠去年生產多少台機器？", "青禾廠去年共生產兩億台機器，銷往歐洲。", "兩億台"),
+    # asked in simplified: converted
+    ("青禾厂去年生产多少台机器？", "青禾廠去年共生產兩億台機器，銷往歐洲。", "两亿台"),
+    # a simplified sentence asked in simplified: as it stands
+    ("青禾厂去年生产多少台机器？", "青禾厂去年共生产两亿台机器，销往欧洲。", "两亿台"),
+])
+def test_a_figure_is_converted_only_when_its_sentence_is_in_the_other_script(question, sentence, expected):
+    reading = _read(question, sentence)
+    assert f"（{expected}）" in reading.answer, reading.answer
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("青禾書院有幾個分院？", "4個（四個）"),     # the figure's unit as the sentence writes it
+    ("青禾书院有几个分院？", "4个（四个）"),
+])
+def test_a_figure_in_words_is_given_in_digits_with_the_unit_in_the_question_s_script(question, expected):
+    assert _read(question, "青禾書院共有四個分院。").answer == f"{expected} [1]"
