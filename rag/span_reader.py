@@ -92,11 +92,10 @@ class RoutedReader:
 
 
 def _from_chinese_article(hit: Hit) -> bool:
-    """The passage is part of a Chinese article: the language detected over the whole article,
-    so that a chunk of one with no Chinese in it (a URL, a list of references) does not send the
-    question to the rules as one read across languages; a hit that carries no language is read
-    by its own text."""
-    return hit.lang.startswith("zh") if hit.lang else has_cjk(hit.text)
+    """The passage is Chinese, or part of a Chinese article (the language detected over the
+    whole article), so that a chunk of one with no Chinese in it (a URL, a list of references)
+    does not send the question to the rules as one read across languages."""
+    return hit.lang.startswith("zh") or has_cjk(hit.text)
 
 
 def _figures(reading: Reading) -> list[Quantity]:

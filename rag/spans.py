@@ -267,13 +267,21 @@ def name_tail_joints(words: list[Tagged], most: int = 2) -> list[bool]:
 NAME_EDGE_SHARE = 0.05
 
 
+# jieba's tags of a lone character that is a word of the sentence, whatever its share: a
+# preposition (比|特朗普), conjunction, numeral (约翰逊|多), measure word, adverb, pronoun, or a
+# place (中|德|默克尔)
+_NOT_A_SOUND = frozenset({"p", "c", "m", "q", "d", "r", "ns"})
+
+
 def name_edge_joints(words: list[Tagged], least: float = NAME_EDGE_SHARE) -> list[bool]:
     """Per word: it goes on with the word before it, when one of the two is a name and the
     other a single character glued to it that is a sound of transliterated names at least
     `least` of the times the dictionary holds it (`transliteration_share`): jieba cuts an
     unknown foreign name short and leaves a character of it alone ("普|劳图斯", "兹|沃雷金",
     "贝尔格|勒"), where a character the sentence goes on with is rarely a sound of one
-    ("父|曹景宸", "时|鲁襄公", "史密斯|又")."""
+    ("父|曹景宸", "时|鲁襄公", "史密斯|又"); one jieba tags a preposition, conjunction,
+    particle, numeral, measure word, adverb, pronoun or place is never taken ("比|特朗普").
+    The threshold admits 西 (0.055) of "西|布里奇福德", the one dev answer between 0.05 and 0.10."""
     joined = [False] * len(words)
     for k in range(1, len(words)):
         a, b = words[k - 1], words[k]
@@ -281,7 +289,8 @@ def name_edge_joints(words: list[Tagged], least: float = NAME_EDGE_SHARE) -> lis
             continue
         for name, lone in ((a, b), (b, a)):
             if name.flag in _PERSON_FLAGS and len(lone.text) == 1 and has_cjk(lone.text) \
-                    and lone.text not in _NO_START and transliteration_share(lone.text) >= least:
+                    and lone.text not in _NO_START and lone.flag not in _NOT_A_SOUND \
+                    and not lone.flag.startswith("u") and transliteration_share(lone.text) >= least:
                 joined[k] = True
     return joined
 

@@ -141,17 +141,19 @@ def test_the_router_sends_each_question_to_the_reader_fitted_for_it(question, te
     assert _read(question, *texts, reader=reader).answer == expected
 
 
-@pytest.mark.parametrize("langs, expected", [
-    (("zh-Hans", "zh-Hans"), "spans"),   # a chunk of a Chinese article with no Chinese in it
-    (("zh-Hans", "en"), "rules"),        # a passage of an English article: read across languages
-    (("", ""), "rules"),                 # no language known: the chunk's own text is read
+@pytest.mark.parametrize("second, langs, expected", [
+    ("http://www.example.org/huaishan/index.html", ("zh-Hans", "zh-Hans"), "spans"),   # a chunk of a Chinese article
+    ("http://www.example.org/huaishan/index.html", ("zh-Hans", "zh-Hant"), "spans"),
+    ("http://www.example.org/huaishan/index.html", ("zh-Hans", "en"), "rules"),   # of an English one
+    ("http://www.example.org/huaishan/index.html", ("", ""), "rules"),   # no language known: its text
+    ("槐山书院藏书约三万册。", ("zh-Hans", "en"), "spans"),   # Chinese text, whatever its article
 ])
-def test_the_router_reads_the_language_of_each_passage_s_article(langs, expected):
+def test_the_router_reads_the_language_of_each_passage_s_article(second, langs, expected):
     from dataclasses import replace
 
     from rag.span_reader import RoutedReader
 
-    hits = _hits(PASSAGE, "http://www.example.org/huaishan/index.html")
+    hits = _hits(PASSAGE, second)
     hits = [replace(h, lang=lang) for h, lang in zip(hits, langs)]
     reading = RoutedReader(_Says("rules"), _Says("spans")).read(analyze("槐山书院是谁创办的？"), hits)
     assert reading.answer == expected

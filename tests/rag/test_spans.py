@@ -124,6 +124,8 @@ def test_the_last_part_of_a_foreign_name_is_taken_whole(sentence, cut, whole):
     ("他后来住在卡斯特勒。", "卡斯特", "卡斯特勒"),                 # and after it
     ("林远之父苏云峰是盐商。", "苏云峰", "苏云峰"),                 # 父 is a word of the sentence
     ("市长史密斯又到渡口。", "史密斯", "史密斯"),                   # so is 又
+    ("她的票数比特朗普高。", "特朗普", "特朗普"),                   # 比 a preposition (0.13)
+    ("他比约翰逊多三票。", "约翰逊", "约翰逊"),                     # 多 a numeral (0.09)
 ])
 def test_a_character_jieba_leaves_alone_beside_a_name_goes_with_it_when_it_is_a_sound_of_names(sentence, cut, whole):
     view = _views("谁？", sentence)[0]
