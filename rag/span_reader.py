@@ -80,7 +80,7 @@ class RoutedReader:
         self.rule_kinds = rule_kinds
 
     def read(self, q: Question, hits: list[Hit]) -> Reading:
-        if not (q.lang == "zh" and hits and all(map(_from_chinese_article, hits))):
+        if not (q.lang == "zh" and hits and all(map(_chinese_passage, hits))):
             return self.rules.read(q, hits)
         if q.kind not in self.rule_kinds:
             return self.spans.read(q, hits)
@@ -91,7 +91,7 @@ class RoutedReader:
         return spanned if figure_of_kind(q, spanned) else ruled
 
 
-def _from_chinese_article(hit: Hit) -> bool:
+def _chinese_passage(hit: Hit) -> bool:
     """The passage is Chinese, or part of a Chinese article (the language detected over the
     whole article), so that a chunk of one with no Chinese in it (a URL, a list of references)
     does not send the question to the rules as one read across languages."""

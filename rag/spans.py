@@ -92,10 +92,14 @@ def _terms_for(q: Question, cross: bool) -> Terms:
 
 
 def _meets(word: str, alts: tuple[str, ...]) -> bool:
-    for a in alts:
-        if a == word or (len(word) >= 2 and word in a) or (len(a) >= 2 and a in word):
-            return True
-    return False
+    """The word is one of a term's alternatives, part of one, or holds one."""
+    return _part_of(word, alts) or any(len(a) >= 2 and a in word for a in alts)
+
+
+def _part_of(word: str, alts: tuple[str, ...]) -> bool:
+    """The word is one of a term's alternatives or part of one (a word of one character only
+    when it is one itself)."""
+    return any(a == word or (len(word) >= 2 and word in a) for a in alts)
 
 
 def _view(q: Question, hit_index: int, text: str, context_norm: str) -> SentenceView:
@@ -115,15 +119,10 @@ def _view(q: Question, hit_index: int, text: str, context_norm: str) -> Sentence
         if not hit and any(a in norm for a in alts):
             hit = True   # met inside a longer word
         got += w if hit else (0.35 * w if any(a in context_norm for a in alts) else 0.0)
-    said = [not word.is_punct and _within(word.text, terms) for word in words]
+    said = [not word.is_punct and any(_part_of(word.text, alts) for alts in terms) for word in words]
     return SentenceView(hit_index, text, norm, words, match, got / total, cross, total_weight=total,
                         passage=context_norm, said=said)
 
-
-def _within(word: str, terms: Terms) -> bool:
-    """The word is one of the question's terms, or part of one (a word of one character only
-    when it is a term itself)."""
-    return any(a == word or (len(word) >= 2 and word in a) for alts in terms for a in alts)
 
 
 def sentence_views(q: Question, hits: list[Hit]) -> list[SentenceView]:
@@ -253,7 +252,7 @@ def name_tail_joints(words: list[Tagged], most: int = 2) -> list[bool]:
         m = k + 1
         while m < len(words) and m <= k + most and words[m].start == words[m - 1].end:
             w = words[m]
-            part = w.flag in _PERSON_FLAGS or (len(w.text) == 1 and has_cjk(w.text) and w.text not in _NO_START
+            part = w.flag in _PERSON_FLAGS or (_lone_character(w)
                                                 and not w.flag.startswith(("p", "c", "u", "v", "d", "r", "m", "q")))
             if not part or (m + 1 < len(words) and words[m + 1].text in INTERPUNCTS):
                 break
@@ -288,11 +287,16 @@ def name_edge_joints(words: list[Tagged], least: float = NAME_EDGE_SHARE) -> lis
         if a.end != b.start:
             continue
         for name, lone in ((a, b), (b, a)):
-            if name.flag in _PERSON_FLAGS and len(lone.text) == 1 and has_cjk(lone.text) \
-                    and lone.text not in _NO_START and lone.flag not in _NOT_A_SOUND \
+            if name.flag in _PERSON_FLAGS and _lone_character(lone) and lone.flag not in _NOT_A_SOUND \
                     and not lone.flag.startswith("u") and transliteration_share(lone.text) >= least:
                 joined[k] = True
     return joined
+
+
+def _lone_character(w: Tagged) -> bool:
+    """A word of one Chinese character that may start a word (not 的, 了, 是...): what jieba
+    may have cut off a name it does not know."""
+    return len(w.text) == 1 and has_cjk(w.text) and w.text not in _NO_START
 
 
 def coordination_joints(words: list[Tagged]) -> list[bool]:
