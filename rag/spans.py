@@ -20,7 +20,7 @@ from text.normalize import fold, has_cjk
 from text.sentences import split_sentences
 from text.tagged import Tagged, tag_words, transliteration_share
 
-__all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "whole_figures",
+__all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "range_joints", "whole_figures",
            "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "INTERPUNCTS",
            "coordination_joints", "whole_list", "joins_items", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head",
            "chunk_position", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT"]
@@ -235,10 +235,12 @@ def name_tail_joints(words: list[Tagged], most: int = 2) -> list[bool]:
     interpunct) that jieba cut short: a transliterated part is in no dictionary, and its last
     characters often come off as words of their own ("哈马尼·迪奥|里", "布兰科·茨尔文|科夫斯基").
     Up to `most` words glued to it, each a name or a single character that jieba tags as no
-    preposition, conjunction, particle, verb, adverb, pronoun, numeral or measure word, are
-    taken with it. Those are more often the sentence going on ("富兰克林|做", "史密斯|又",
-    "史密斯|他") than a cut part, which then stays cut ("拉尔夫·本|奇", "施特|凡": jieba tags
-    奇 a verb and 凡 an adverb).
+    preposition, conjunction, particle, adverb, pronoun, numeral or measure word, are taken
+    with it; a character it tags a verb only when it is a sound of names (`transliteration_share`
+    at least NAME_EDGE_SHARE: 奇 of "拉尔夫·本|奇" 0.13, where the verbs that follow a name, 做,
+    写, 任, are 0.00). Those words are more often the sentence going on ("富兰克林|做",
+    "史密斯|又", "史密斯|他") than a cut part, which then stays cut ("施特|凡": jieba tags 凡 an
+    adverb).
 
     >>> from text.tagged import tag_words
     >>> [w.text for w, j in zip(tag_words("哈马尼·迪奥里成为首任总统"), name_tail_joints(tag_words("哈马尼·迪奥里成为首任总统"))) if j]
@@ -252,8 +254,9 @@ def name_tail_joints(words: list[Tagged], most: int = 2) -> list[bool]:
         m = k + 1
         while m < len(words) and m <= k + most and words[m].start == words[m - 1].end:
             w = words[m]
-            part = w.flag in _PERSON_FLAGS or (_lone_character(w)
-                                                and not w.flag.startswith(("p", "c", "u", "v", "d", "r", "m", "q")))
+            part = w.flag in _PERSON_FLAGS or (
+                _lone_character(w) and not w.flag.startswith(("p", "c", "u", "d", "r", "m", "q"))
+                and (not w.flag.startswith("v") or transliteration_share(w.text) >= NAME_EDGE_SHARE))
             if not part or (m + 1 < len(words) and words[m + 1].text in INTERPUNCTS):
                 break
             joined[m] = True
@@ -331,9 +334,42 @@ def _widened(span: Span, joined: list[bool], left: bool = True) -> Span:
 
 def whole_figures(span: Span) -> Span:
     """The span, widened at either edge to the whole of a figure it cuts: "1993年9" of
-    "1993年9月1日" is "1993年9月1日", "3000" of "3000平方米" is "3000平方米" (a figure cut from
-    its unit, or a date from its day, says something the sentence does not)."""
-    return _widened(span, figure_joints(span.sent.words))
+    "1993年9月1日" is "1993年9月1日", "3000" of "3000平方米" is "3000平方米", "2009年9月16日" of
+    "2009年9月16日至23日" is the whole range (a figure cut from its unit, a date from its day,
+    or a range from its other end says something the sentence does not)."""
+    words = span.sent.words
+    return _widened(span, [a or b for a, b in zip(figure_joints(words), range_joints(words))])
+
+
+RANGE_MARKS = frozenset({"至", "到", "~", "～", "-", "－", "—", "–"})
+
+
+def range_joints(words: list[Tagged]) -> list[bool]:
+    """Per word: it goes on with a range of figures the word before it is part of: a range
+    mark (至, 到, ~, -) glued between two figures, with the mark and the second figure's
+    numerals ("475年至477年", "3～5人", "3-1"). A mark before anything but a numeral joins
+    nothing ("1998年到北京", "鹤岗－哈尔滨").
+
+    >>> from text.tagged import tag_words
+    >>> range_joints(tag_words("于475年至477年在位"))
+    [False, False, False, True, True, False, False]
+    """
+    joined = [False] * len(words)
+    for k in range(1, len(words) - 1):
+        a, mark, b = words[k - 1], words[k], words[k + 1]
+        if mark.text in RANGE_MARKS and a.end == mark.start and mark.end == b.start \
+                and a.flag in ("m", "q") and b.flag == "m" and _in_figure(words, k - 1):
+            joined[k] = joined[k + 1] = True
+    return joined
+
+
+def _in_figure(words: list[Tagged], k: int) -> bool:
+    """The word ends a run of numerals and their units ("年" of "475年"), holding a numeral."""
+    while k >= 0 and words[k].flag in ("m", "q"):
+        if words[k].flag == "m":
+            return True
+        k -= 1
+    return False
 
 
 def whole_names(span: Span) -> Span:

@@ -53,6 +53,21 @@ def test_an_answer_that_cuts_a_figure_is_widened_to_the_whole_figure(cut, whole)
     assert whole_figures(_cut(view, cut)).text == whole
 
 
+@pytest.mark.parametrize("cut, whole", [
+    ("2009年9月16日", "2009年9月16日至23日"),   # a date cut from the end of its range
+    ("23日", "2009年9月16日至23日"),            # and from its start
+    ("4", "4～6次"),                            # a count
+    ("7", "7-1"),                               # a score
+    ("1998年", "1998年"),                       # 到 before a place: no range
+    ("青禾－北岸", "青禾－北岸"),               # a dash between names: no range
+])
+def test_an_answer_that_cuts_a_range_of_figures_is_widened_to_the_whole_range(cut, whole):
+    sentence = "赛事于2009年9月16日至23日举行，每年办4～6次，决赛以7-1获胜，1998年到北岸，青禾－北岸线开通。"
+    view = _views("什么？", sentence)[0]
+    assert _cut(view, cut).text == cut
+    assert whole_figures(_cut(view, cut)).text == whole
+
+
 def _cut(view, text: str) -> Span:
     """The span of `view` whose words are exactly `text`."""
     start = view.text.index(text)
@@ -111,6 +126,8 @@ def test_an_item_of_a_list_is_widened_to_the_whole_list(cut, whole):
     ("建筑师费利佩·奥萨里从北岸来。", "费利佩·奥", "费利佩·奥萨里"),    # a name-tagged word
     ("市长约翰·史密斯说渡口将重开。", "约翰·史密斯", "约翰·史密斯"),    # a verb goes on with the sentence
     ("市长约翰·史密斯又到渡口。", "约翰·史密斯", "约翰·史密斯"),        # so does an adverb
+    ("乐手马克·本奇后来到了北岸。", "马克·本", "马克·本奇"),            # a character tagged a verb that is a sound of names
+    ("市长约翰·史密斯写了公告。", "约翰·史密斯", "约翰·史密斯"),        # a verb that is none (写 0.00)
     ("船长安东·维萨里尔在岸上。", "岸上", "岸上"),                      # nothing pulled in from the left
 ])
 def test_the_last_part_of_a_foreign_name_is_taken_whole(sentence, cut, whole):
