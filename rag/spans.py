@@ -22,7 +22,7 @@ from text.tagged import Tagged, tag_words, transliteration_share
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "range_joints", "whole_figures",
            "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "INTERPUNCTS",
-           "coordination_joints", "whole_list", "joins_items", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head",
+           "coordination_joints", "whole_list", "joins_items", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head", "without_copula",
            "chunk_position", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT"]
 
 MAX_WORDS = 7
@@ -504,8 +504,28 @@ def whole_head(span: Span, asked: tuple[str, ...]) -> Span:
 def whole_answer(span: Span, asked: tuple[str, ...] = ()) -> Span:
     """The chosen answer made whole: no figure and no foreign name cut at its edges, a quoted
     term in its quotation marks, then the noun a "which X" question asks about (「两级传播」理论
-    for 什么理论: the noun follows the closing mark), and the short aside that glosses it."""
-    return whole_aside(whole_head(whole_quotation(whole_names(whole_figures(span))), asked))
+    for 什么理论: the noun follows the closing mark), and the short aside that glosses it, without
+    a copula before a figure or a name."""
+    return without_copula(whole_aside(whole_head(whole_quotation(whole_names(whole_figures(span))), asked)))
+
+
+_COPULAS = frozenset({"为", "為", "是", "于", "於"})
+_FIGURE_FLAGS = ("m", "q", "eng", "cap", "x")
+_NAME_FLAGS = ("nr", "nrt", "nrfg", "ns", "nt", "nz", "eng", "cap")
+
+
+def without_copula(span: Span) -> Span:
+    """The span without the copula or preposition it opens with (为, 是, 于), when what follows
+    is a figure or a single name: "为15厘米" of "平均大小为15厘米" is "15厘米", "为G11" is "G11"
+    (the word says that the sentence states it, not what it states). A clause keeps it
+    ("为美国及其属地提供天气预报" may be the answer as written)."""
+    words = span.sent.words[span.i:span.j]
+    if len(words) < 2 or words[0].text not in _COPULAS:
+        return span
+    rest = words[1:]
+    figure = all(w.flag in _FIGURE_FLAGS for w in rest) and any(w.flag in ("m", "eng", "cap") for w in rest)
+    name = len(rest) == 1 and rest[0].flag in _NAME_FLAGS
+    return Span(span.sent, span.i + 1, span.j, kind=span.kind) if figure or name else span
 
 
 def _clause_runs(view: SentenceView, most: int = 3) -> list[Span]:

@@ -68,6 +68,19 @@ def test_an_answer_that_cuts_a_range_of_figures_is_widened_to_the_whole_range(cu
     assert whole_figures(_cut(view, cut)).text == whole
 
 
+@pytest.mark.parametrize("cut, whole", [
+    ("为15厘米", "15厘米"),                       # a copula before a figure
+    ("为G7", "G7"),                               # before a code
+    ("于杭州", "杭州"),                           # a preposition before one name
+    ("为渔民提供天气预报", "为渔民提供天气预报"),  # a clause keeps it
+    ("15厘米", "15厘米"),                         # no copula: unchanged
+])
+def test_an_answer_does_not_open_with_a_copula_before_a_figure_or_a_name(cut, whole):
+    view = _views("什么？", "青禾渡的船长平均为15厘米，编号为G7，迁于杭州，长年为渔民提供天气预报。")[0]
+    assert _cut(view, cut).text == cut
+    assert whole_answer(_cut(view, cut)).text == whole
+
+
 def _cut(view, text: str) -> Span:
     """The span of `view` whose words are exactly `text`."""
     start = view.text.index(text)
