@@ -236,11 +236,10 @@ def name_tail_joints(words: list[Tagged], most: int = 2) -> list[bool]:
     characters often come off as words of their own ("哈马尼·迪奥|里", "布兰科·茨尔文|科夫斯基").
     Up to `most` words glued to it, each a name or a single character that jieba tags as no
     preposition, conjunction, particle, adverb, pronoun, numeral or measure word, are taken
-    with it; a character it tags a verb only when it is a sound of names (`transliteration_share`
-    at least NAME_EDGE_SHARE: 奇 of "拉尔夫·本|奇" 0.13, where the verbs that follow a name, 做,
-    写, 任, are 0.00). Those words are more often the sentence going on ("富兰克林|做",
-    "史密斯|又", "史密斯|他") than a cut part, which then stays cut ("施特|凡": jieba tags 凡 an
-    adverb).
+    with it; a character it tags a verb only when it is a sound of names and no object or
+    particle follows it (`_nothing_taken`: 奇 of "拉尔夫·本|奇，", not 拉 of "史密斯|拉着").
+    Those words are more often the sentence going on ("富兰克林|做", "史密斯|又", "史密斯|他")
+    than a cut part, which then stays cut ("施特|凡": jieba tags 凡 an adverb).
 
     >>> from text.tagged import tag_words
     >>> [w.text for w, j in zip(tag_words("哈马尼·迪奥里成为首任总统"), name_tail_joints(tag_words("哈马尼·迪奥里成为首任总统"))) if j]
@@ -256,12 +255,24 @@ def name_tail_joints(words: list[Tagged], most: int = 2) -> list[bool]:
             w = words[m]
             part = w.flag in _PERSON_FLAGS or (
                 _lone_character(w) and not w.flag.startswith(("p", "c", "u", "d", "r", "m", "q"))
-                and (not w.flag.startswith("v") or transliteration_share(w.text) >= NAME_EDGE_SHARE))
+                and (not w.flag.startswith("v")
+                     or (transliteration_share(w.text) >= NAME_EDGE_SHARE and _nothing_taken(words, m))))
             if not part or (m + 1 < len(words) and words[m + 1].text in INTERPUNCTS):
                 break
             joined[m] = True
             m += 1
     return joined
+
+
+def _nothing_taken(words: list[Tagged], m: int) -> bool:
+    """Nothing a verb takes follows the word: the sentence's punctuation or end, or a word
+    that opens a phrase of its own (a time word, adverb, preposition or conjunction). A sound
+    of names that jieba tags a verb ends the name then ("拉尔夫·本|奇，后来"); one followed by a
+    particle, object or verb is the verb it looks like ("史密斯|拉|着", "史密斯|肯|出钱")."""
+    if m + 1 == len(words) or words[m + 1].start != words[m].end:
+        return True
+    after = words[m + 1]
+    return after.is_punct or after.flag.startswith(("t", "d", "p", "c"))
 
 
 # the least transliteration share of a lone character taken with the name beside it, fitted on
@@ -282,8 +293,10 @@ def name_edge_joints(words: list[Tagged], least: float = NAME_EDGE_SHARE) -> lis
     unknown foreign name short and leaves a character of it alone ("普|劳图斯", "兹|沃雷金",
     "贝尔格|勒"), where a character the sentence goes on with is rarely a sound of one
     ("父|曹景宸", "时|鲁襄公", "史密斯|又"); one jieba tags a preposition, conjunction,
-    particle, numeral, measure word, adverb, pronoun or place is never taken ("比|特朗普").
-    The threshold admits 西 (0.055) of "西|布里奇福德", the one dev answer between 0.05 and 0.10."""
+    particle, numeral, measure word, adverb, pronoun or place is never taken ("比|特朗普"),
+    nor one after the name that jieba tags a verb with something it takes after it
+    ("史密斯|拉着", `_nothing_taken`). The threshold admits 西 (0.055) of "西|布里奇福德", the one
+    dev answer between 0.05 and 0.10."""
     joined = [False] * len(words)
     for k in range(1, len(words)):
         a, b = words[k - 1], words[k]
@@ -291,7 +304,8 @@ def name_edge_joints(words: list[Tagged], least: float = NAME_EDGE_SHARE) -> lis
             continue
         for name, lone in ((a, b), (b, a)):
             if name.flag in _PERSON_FLAGS and _lone_character(lone) and lone.flag not in _NOT_A_SOUND \
-                    and not lone.flag.startswith("u") and transliteration_share(lone.text) >= least:
+                    and not lone.flag.startswith("u") and transliteration_share(lone.text) >= least \
+                    and (lone is a or not lone.flag.startswith("v") or _nothing_taken(words, k)):
                 joined[k] = True
     return joined
 
@@ -341,26 +355,45 @@ def whole_figures(span: Span) -> Span:
     return _widened(span, [a or b for a, b in zip(figure_joints(words), range_joints(words))])
 
 
-RANGE_MARKS = frozenset({"至", "到", "~", "～", "-", "－", "—", "–"})
+# between the two ends of a range; words are read folded, so ～ and － arrive as ~ and -
+_RANGE_MARKS = frozenset({"至", "到", "~", "-", "—", "–"})
+_NUMERAL_CHARS = "0123456789.〇零一二两三四五六七八九十百千万亿"
 
 
 def range_joints(words: list[Tagged]) -> list[bool]:
     """Per word: it goes on with a range of figures the word before it is part of: a range
-    mark (至, 到, ~, -) glued between two figures, with the mark and the second figure's
-    numerals ("475年至477年", "3～5人", "3-1"). A mark before anything but a numeral joins
-    nothing ("1998年到北京", "鹤岗－哈尔滨").
+    mark (至, 到, ~, -) glued between two figures, when the first is a bare number or both end
+    in the same unit ("475年至477年", "9月16日至23日", "3~5次", "3-1"); the mark and the first word
+    of the second figure are marked, `figure_joints` takes the rest of it. A mark before
+    anything but a number joins nothing ("1998年到北京", "鹤岗-哈尔滨"), and neither does one
+    between figures of two units, where 到 is a verb ("1998年到3所大学", "2010年到30岁").
 
     >>> from text.tagged import tag_words
     >>> range_joints(tag_words("于475年至477年在位"))
     [False, False, False, True, True, False, False]
     """
     joined = [False] * len(words)
+    figure = figure_joints(words)
     for k in range(1, len(words) - 1):
         a, mark, b = words[k - 1], words[k], words[k + 1]
-        if mark.text in RANGE_MARKS and a.end == mark.start and mark.end == b.start \
-                and a.flag in ("m", "q") and b.flag == "m" and _in_figure(words, k - 1):
+        if mark.text not in _RANGE_MARKS or a.end != mark.start or mark.end != b.start \
+                or a.flag not in ("m", "q") or b.flag != "m" or b.text[0] not in _NUMERAL_CHARS \
+                or not _in_figure(words, k - 1):
+            continue
+        first = _unit(a)
+        m = k + 1
+        while m + 1 < len(words) and figure[m + 1]:
+            m += 1
+        after = words[m + 1].text if m + 1 < len(words) and words[m + 1].start == words[m].end else ""
+        if not first or _unit(words[m]) == first or (not _unit(words[m]) and after.startswith(first)):
             joined[k] = joined[k + 1] = True
     return joined
+
+
+def _unit(w: Tagged) -> str:
+    """What a figure's word counts in: the word itself for a measure word or unit ("年" of
+    "1998|年"), the characters after its numerals otherwise ("八年" -> "年", "16" -> "")."""
+    return w.text.lstrip(_NUMERAL_CHARS) if w.flag == "m" else w.text
 
 
 def _in_figure(words: list[Tagged], k: int) -> bool:
@@ -504,27 +537,35 @@ def whole_head(span: Span, asked: tuple[str, ...]) -> Span:
 def whole_answer(span: Span, asked: tuple[str, ...] = ()) -> Span:
     """The chosen answer made whole: no figure and no foreign name cut at its edges, a quoted
     term in its quotation marks, then the noun a "which X" question asks about (「两级传播」理论
-    for 什么理论: the noun follows the closing mark), and the short aside that glosses it, without
-    a copula before a figure or a name."""
-    return without_copula(whole_aside(whole_head(whole_quotation(whole_names(whole_figures(span))), asked)))
+    for 什么理论: the noun follows the closing mark), and the short aside that glosses it; a
+    copula before a figure or a name is left out (`without_copula`)."""
+    return whole_aside(whole_head(whole_quotation(whole_names(without_copula(whole_figures(span)))), asked))
 
 
-_COPULAS = frozenset({"为", "為", "是", "于", "於"})
+# words are read folded (為 -> 为, 於 -> 于)
+_COPULAS = frozenset({"为", "是", "于"})
 _FIGURE_FLAGS = ("m", "q", "eng", "cap", "x")
-_NAME_FLAGS = ("nr", "nrt", "nrfg", "ns", "nt", "nz", "eng", "cap")
+_NAME_FLAGS = ("nr", "nrt", "nrfg", "ns", "nt", "nz")
 
 
 def without_copula(span: Span) -> Span:
     """The span without the copula or preposition it opens with (为, 是, 于), when what follows
-    is a figure or a single name: "为15厘米" of "平均大小为15厘米" is "15厘米", "为G11" is "G11"
-    (the word says that the sentence states it, not what it states). A clause keeps it
-    ("为美国及其属地提供天气预报" may be the answer as written)."""
+    is a figure or a Latin code or name, or (after 为 only) one Chinese name of two characters
+    or more: "为15厘米" of "平均大小为15厘米" is "15厘米", "为G11" is "G11" (the word says that the
+    sentence states it, not what it states). 于 and 是 are surnames too (于谦), and a clause
+    keeps it ("为渔民提供天气预报" may be the answer as written).
+
+    >>> from text.tagged import tag_words
+    >>> view = SentenceView(0, "编号为G11", "编号为G11", tag_words("编号为G11"), [0.0] * 4, 0.0, False)
+    >>> without_copula(Span(view, 1, 4)).text
+    'G11'
+    """
     words = span.sent.words[span.i:span.j]
     if len(words) < 2 or words[0].text not in _COPULAS:
         return span
     rest = words[1:]
     figure = all(w.flag in _FIGURE_FLAGS for w in rest) and any(w.flag in ("m", "eng", "cap") for w in rest)
-    name = len(rest) == 1 and rest[0].flag in _NAME_FLAGS
+    name = words[0].text == "为" and len(rest) == 1 and rest[0].flag in _NAME_FLAGS and len(rest[0].text) >= 2
     return Span(span.sent, span.i + 1, span.j, kind=span.kind) if figure or name else span
 
 

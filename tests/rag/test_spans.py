@@ -60,9 +60,12 @@ def test_an_answer_that_cuts_a_figure_is_widened_to_the_whole_figure(cut, whole)
     ("7", "7-1"),                               # a score
     ("1998年", "1998年"),                       # 到 before a place: no range
     ("青禾－北岸", "青禾－北岸"),               # a dash between names: no range
+    ("2001年", "2001年"),                       # 到 a verb between figures of two units
+    ("2010年", "2010年"),
 ])
 def test_an_answer_that_cuts_a_range_of_figures_is_widened_to_the_whole_range(cut, whole):
-    sentence = "赛事于2009年9月16日至23日举行，每年办4～6次，决赛以7-1获胜，1998年到北岸，青禾－北岸线开通。"
+    sentence = ("赛事于2009年9月16日至23日举行，每年办4～6次，决赛以7-1获胜，1998年到北岸，青禾－北岸线开通，"
+                "他2001年到3所大学任教，2010年到30岁才成婚。")
     view = _views("什么？", sentence)[0]
     assert _cut(view, cut).text == cut
     assert whole_figures(_cut(view, cut)).text == whole
@@ -71,12 +74,14 @@ def test_an_answer_that_cuts_a_range_of_figures_is_widened_to_the_whole_range(cu
 @pytest.mark.parametrize("cut, whole", [
     ("为15厘米", "15厘米"),                       # a copula before a figure
     ("为G7", "G7"),                               # before a code
-    ("于杭州", "杭州"),                           # a preposition before one name
+    ("为杭州", "杭州"),                           # before one name
+    ("于杭州", "于杭州"),                         # 于 is a surname too: kept before a name
     ("为渔民提供天气预报", "为渔民提供天气预报"),  # a clause keeps it
     ("15厘米", "15厘米"),                         # no copula: unchanged
+    ("于谦", "于谦"),                             # 于 is a surname too
 ])
 def test_an_answer_does_not_open_with_a_copula_before_a_figure_or_a_name(cut, whole):
-    view = _views("什么？", "青禾渡的船长平均为15厘米，编号为G7，迁于杭州，长年为渔民提供天气预报。")[0]
+    view = _views("什么？", "青禾渡的船长平均为15厘米，编号为G7，迁于杭州，后改名为杭州，长年为渔民提供天气预报，守将（于谦）战死。")[0]
     assert _cut(view, cut).text == cut
     assert whole_answer(_cut(view, cut)).text == whole
 
@@ -141,6 +146,7 @@ def test_an_item_of_a_list_is_widened_to_the_whole_list(cut, whole):
     ("市长约翰·史密斯又到渡口。", "约翰·史密斯", "约翰·史密斯"),        # so does an adverb
     ("乐手马克·本奇后来到了北岸。", "马克·本", "马克·本奇"),            # a character tagged a verb that is a sound of names
     ("市长约翰·史密斯写了公告。", "约翰·史密斯", "约翰·史密斯"),        # a verb that is none (写 0.00)
+    ("船长约翰·史密斯拉着缆绳。", "约翰·史密斯", "约翰·史密斯"),        # a sound of names (拉 0.35) that takes 着
     ("船长安东·维萨里尔在岸上。", "岸上", "岸上"),                      # nothing pulled in from the left
 ])
 def test_the_last_part_of_a_foreign_name_is_taken_whole(sentence, cut, whole):
