@@ -62,10 +62,11 @@ def test_an_answer_that_cuts_a_figure_is_widened_to_the_whole_figure(cut, whole)
     ("青禾－北岸", "青禾－北岸"),               # a dash between names: no range
     ("2001年", "2001年"),                       # 到 a verb between figures of two units
     ("2010年", "2010年"),
+    ("1271年", "1271年"),                       # 至元 is an era name, not a range
 ])
 def test_an_answer_that_cuts_a_range_of_figures_is_widened_to_the_whole_range(cut, whole):
     sentence = ("赛事于2009年9月16日至23日举行，每年办4～6次，决赛以7-1获胜，1998年到北岸，青禾－北岸线开通，"
-                "他2001年到3所大学任教，2010年到30岁才成婚。")
+                "他2001年到3所大学任教，2010年到30岁才成婚，1271年至元八年建城。")
     view = _views("什么？", sentence)[0]
     assert _cut(view, cut).text == cut
     assert whole_figures(_cut(view, cut)).text == whole
