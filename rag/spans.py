@@ -377,8 +377,7 @@ def range_joints(words: list[Tagged]) -> list[bool]:
     for k in range(1, len(words) - 1):
         a, mark, b = words[k - 1], words[k], words[k + 1]
         if mark.text not in _RANGE_MARKS or a.end != mark.start or mark.end != b.start \
-                or a.flag not in ("m", "q") or b.flag != "m" or b.text[0] not in _NUMERAL_CHARS \
-                or not _in_figure(words, k - 1):
+                or b.flag != "m" or b.text[0] not in _NUMERAL_CHARS or not _in_figure(words, k - 1):
             continue
         first = _unit(a)
         m = k + 1
