@@ -19,7 +19,6 @@ correct and concise answers (and correct abstentions).
 from __future__ import annotations
 
 import json
-import re
 import statistics
 import sys
 import time
@@ -29,13 +28,13 @@ from pathlib import Path
 from text.normalize import normalize
 from common.errors import InputError
 from text.numbers import same_value, values_in
+from rag.verify import without_markers
 
 __all__ = ["load_questions", "score_answer", "expected_length", "expected_text", "run_eval", "CONCISE_FACTOR", "CONCISE_MIN_CHARS"]
 
 CONCISE_FACTOR = 3
 CONCISE_MIN_CHARS = 24
 _SIGNS = frozenset("%％‰‱#＃&＆@＠*＊/／\\")   # punctuation by Unicode, part of a figure or a name
-_MARKERS = re.compile(r"\s*(?:\[\d+(?:\s*[,，、]\s*\d+)*\]|【\d+】)")
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -114,7 +113,7 @@ def _concise(item: dict, text: str) -> bool:
     expected = expected_length(item)
     if item.get("unanswerable") or not expected:
         return True
-    length = len(_MARKERS.sub("", text).strip())
+    length = len(without_markers(text))
     return not (length > CONCISE_FACTOR * expected and length >= CONCISE_MIN_CHARS)
 
 

@@ -37,6 +37,16 @@ def test_an_answer_is_concise_within_three_times_the_expected_span_without_its_e
     assert scored["correct"] and not scored["concise"]
 
 
+def test_citation_markers_do_not_count_towards_an_answer_s_length():
+    item = {"question": "渡口在哪？", "answers": [["青禾渡"]]}
+    said = "这个渡口在青禾渡，往来的船只每日有十余班"            # 20 characters: under 24, concise
+    assert _score(item, said + " [1]")["concise"]
+    for markers in (" [1, 2]", " 【1、2】", " [1]【2】"):
+        assert len(said + markers) >= 24
+        assert _score(item, said + markers)["concise"], markers
+    assert not _score(item, said + "，渡船由县里统一管理 [1]")["concise"]     # 30 characters without its marker
+
+
 def test_an_unanswerable_question_is_right_only_when_the_reader_abstains():
     item = {"question": "渡口何时关闭？", "unanswerable": True}
     assert _score(item, "无法回答", abstained=True)["correct"]
