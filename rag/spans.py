@@ -352,7 +352,8 @@ def whole_figures(span: Span) -> Span:
     "2009年9月16日至23日" is the whole range (a figure cut from its unit, a date from its day,
     or a range from its other end says something the sentence does not)."""
     words = span.sent.words
-    return _widened(span, [a or b for a, b in zip(figure_joints(words), range_joints(words))])
+    figure = figure_joints(words)
+    return _widened(span, [a or b for a, b in zip(figure, range_joints(words, figure))])
 
 
 # between the two ends of a range; words are read folded, so ～ and － arrive as ~ and -
@@ -360,20 +361,21 @@ _RANGE_MARKS = frozenset({"至", "到", "~", "-", "—", "–"})
 _NUMERAL_CHARS = "0123456789.〇零一二两三四五六七八九十百千万亿"
 
 
-def range_joints(words: list[Tagged]) -> list[bool]:
+def range_joints(words: list[Tagged], figure: list[bool] | None = None) -> list[bool]:
     """Per word: it goes on with a range of figures the word before it is part of: a range
     mark (至, 到, ~, -) glued between two figures, when the first is a bare number or both end
     in the same unit ("475年至477年", "9月16日至23日", "3~5次", "3-1"); the mark and the first word
     of the second figure are marked, `figure_joints` takes the rest of it. A mark before
     anything but a number joins nothing ("1998年到北京", "鹤岗-哈尔滨"), and neither does one
     between figures of two units, where 到 is a verb ("1998年到3所大学", "2010年到30岁").
+    `figure` is `figure_joints(words)` when the caller has it already.
 
     >>> from text.tagged import tag_words
     >>> range_joints(tag_words("于475年至477年在位"))
     [False, False, False, True, True, False, False]
     """
     joined = [False] * len(words)
-    figure = figure_joints(words)
+    figure = figure_joints(words) if figure is None else figure
     for k in range(1, len(words) - 1):
         a, mark, b = words[k - 1], words[k], words[k + 1]
         if mark.text not in _RANGE_MARKS or a.end != mark.start or mark.end != b.start \
