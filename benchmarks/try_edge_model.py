@@ -1,0 +1,233 @@
+"""Would a model of the answer's edges help? Measures one on the open sets; the reader does not use it.
+
+The span ranker scores every candidate alone, and a chosen answer is sometimes a noun phrase cut
+at an edge ("师范学堂" of "三江师范学堂"). This script tries the obvious remedy: a logistic model,
+one per side, of "the word just outside the answer belongs to it", grown one word at a time
+while the model says so (at most four words a side, never across punctuation other than 、).
+Features of a step: the coarse part-of-speech group (`rag.features.pos_group`) of the word
+outside, of the edge word and of the word beyond, the pairs edge|outside and outside|beyond,
+whether the word outside is a question word, a function character, a coordinator or a
+quotation mark, its length, the answer's length, the words taken so far and the question's
+answer type. Labels come from the expected answer's word boundaries in the chosen sentence
+(questions whose expected answer overlaps the chosen one).
+
+It prints, for the span reader's confident answers: out of fold on dev (5 folds by question),
+then fitted on all of dev and read on val, per threshold on the model's probability, how many
+answers change and how many become right / stop being right under the concise measure and
+under exact match (the answer is one of the expected ones). The concise measure accepts any
+answer under 24 characters that holds the expected one, so it rewards taking more; exact
+match tells whether the edges are the annotators'.
+
+    .venv/bin/python benchmarks/try_edge_model.py            # about 12 minutes on two cores
+
+It reads the retrieved passages cached by `fit_reader.py` (built on first use).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.fit_reader import retrieved  # noqa: E402
+from benchmarks.opensets import add_open_set_arguments  # noqa: E402
+
+MAX_STEPS = 4
+FOLDS = 5
+_FUNCTION = set("的了是为在于被把将与和及之也都就还所有等")
+_COORDINATORS = {"、", "和", "与", "及", "以及", "或", "跟"}
+_MARKS = set("《》“”「」『』\"()（）")
+
+_reader = None
+
+
+def _init() -> None:
+    global _reader
+    from rag.span_reader import SpanReader
+    _reader = SpanReader()
+
+
+def _chosen(row) -> dict | None:
+    """The span reader's confident answer to one question, with its sentence's words."""
+    from rag.frame import frame
+    from rag.span_reader import RULE_KINDS, _chinese_passage, answer_span
+    from rag.spans import sentence_views
+
+    item, q, hits = row
+    if item.get("unanswerable") or q.kind in RULE_KINDS or not (q.keywords or q.translated) \
+            or not (q.lang == "zh" and hits and all(map(_chinese_passage, hits))):
+        return None
+    views = sentence_views(q, hits)
+    f = frame(q)
+    choice = _reader.ranker.choose(_reader.ranker.rank(f, views), views, f)
+    if choice is None or not _reader.ranker.confident(choice):
+        return None
+    span = answer_span(q, f, choice.span, choice.ranked)
+    v = span.sent
+    return {"item": item, "text": v.text, "norm": v.norm, "said": list(v.said), "i": span.i, "j": span.j,
+            "words": [(w.text, w.flag, w.start, w.end) for w in v.words], "type": f.answer_type}
+
+
+def _stops(word) -> bool:
+    return word[1] == "x" and word[0] != "、"
+
+
+def _expected(r: dict) -> list[str]:
+    from text.normalize import fold
+    return [fold(g.strip()) for alt in r["item"].get("answers", [])
+            for g in (alt if isinstance(alt, list) else [alt]) if isinstance(g, str) and g.strip()]
+
+
+def _expected_words(r: dict) -> tuple[int, int] | None:
+    """Word range of the expected answer that overlaps the chosen one most, in its sentence."""
+    ws = r["words"]
+    start, end = ws[r["i"]][2], ws[r["j"] - 1][3]
+    at = {p: k for k, w in enumerate(ws) for p in range(w[2], w[3])}
+    best = None
+    for g in _expected(r):
+        k = r["norm"].find(g)
+        while k >= 0:
+            overlap = min(end, k + len(g)) - max(start, k)
+            if overlap > 0 and k in at and k + len(g) - 1 in at:
+                key = overlap / max(end - start, len(g))
+                if best is None or key > best[0]:
+                    best = (key, at[k], at[k + len(g) - 1] + 1)
+            k = r["norm"].find(g, k + 1)
+    return None if best is None else best[1:]
+
+
+def features(r: dict, side: str, k: int, steps: int, chars: int) -> dict:
+    """One step: take the word outside the edge at `k` (left: words[k-1]; right: words[k])?"""
+    from rag.features import pos_group
+    ws = r["words"]
+    if side == "L":
+        out, edge, beyond, at = ws[k - 1], ws[k], ws[k - 2] if k >= 2 else None, k - 1
+    else:
+        out, edge, beyond, at = ws[k], ws[k - 1], ws[k + 1] if k + 1 < len(ws) else None, k
+    o, e, b = pos_group(out[1]), pos_group(edge[1]), pos_group(beyond[1]) if beyond else "end"
+    return {f"out={o}": 1, f"edge={e}": 1, f"beyond={b}": 1, f"edge|out={e}|{o}": 1, f"out|beyond={o}|{b}": 1,
+            "question_word": float(r["said"][at]), "out_chars": min(len(out[0]), 4) / 4,
+            "function": float(len(out[0]) == 1 and out[0] in _FUNCTION), "coordinator": float(out[0] in _COORDINATORS),
+            "mark": float(out[0] in _MARKS), "chars": math.log1p(chars), "steps": float(steps), f"type={r['type']}": 1}
+
+
+def _steps(r: dict, side: str, i: int, j: int):
+    ws = r["words"]
+    k = i if side == "L" else j
+    for steps in range(MAX_STEPS):
+        if (side == "L" and (k == 0 or _stops(ws[k - 1]))) or (side == "R" and (k >= len(ws) or _stops(ws[k]))):
+            return
+        chars = ws[j - 1][3] - ws[k][2] if side == "L" else ws[k - 1][3] - ws[i][2]
+        yield k, steps, chars
+        k += -1 if side == "L" else 1
+
+
+def training_rows(r: dict) -> list[tuple[str, dict, int]]:
+    expected = _expected_words(r)
+    if expected is None:
+        return []
+    gi, gj = expected
+    rows = []
+    for side in "LR":
+        for k, steps, chars in _steps(r, side, r["i"], r["j"]):
+            label = int(gi < k) if side == "L" else int(gj > k)
+            rows.append((side, features(r, side, k, steps, chars), label))
+            if not label:
+                break
+    return rows
+
+
+def fit(records: list[dict], c: float):
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    rows = [row for r in records for row in training_rows(r)]
+    vec = DictVectorizer().fit([x for _, x, _ in rows])
+    models = {side: LogisticRegression(C=c, max_iter=2000).fit(
+        vec.transform([x for s, x, _ in rows if s == side]), [y for s, _, y in rows if s == side]) for side in "LR"}
+    return vec, models
+
+
+def grown(r: dict, vec, models, threshold: float) -> str:
+    ws = r["words"]
+    i, j = r["i"], r["j"]
+    for side in "LR":
+        for k, steps, chars in list(_steps(r, side, i, j)):
+            if models[side].predict_proba(vec.transform([features(r, side, k, steps, chars)]))[0, 1] < threshold:
+                break
+            i, j = (k - 1, j) if side == "L" else (i, k + 1)
+    return r["text"][ws[i][2]:ws[j - 1][3]]
+
+
+def tally(records: list[dict], vec, models, thresholds, counts: dict) -> None:
+    from rag.evaluate import score_answer
+    from text.normalize import fold
+
+    def concise(r, text):
+        return score_answer(r["item"], {"answer": text + " [1]", "abstained": False, "citations": []})["concise"]
+
+    for r in records:
+        ws = r["words"]
+        before = r["text"][ws[r["i"]][2]:ws[r["j"] - 1][3]]
+        was, was_exact, expected = concise(r, before), fold(before) in _expected(r), _expected(r)
+        for t in thresholds:
+            after = grown(r, vec, models, t)
+            now, exact = concise(r, after), fold(after) in expected
+            c = counts.setdefault(t, Counter())
+            c["answers"] += 1
+            c["changed"] += after != before
+            c["concise +"] += now and not was
+            c["concise -"] += was and not now
+            c["exact +"] += exact and not was_exact
+            c["exact -"] += was_exact and not exact
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_open_set_arguments(parser)
+    parser.add_argument("--thresholds", type=float, nargs="+", default=[0.3, 0.4, 0.5])
+    parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the logistic models")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--refresh", action="store_true", help="retrieve again rather than read the cache")
+    args = parser.parse_args(argv)
+
+    chosen = {}
+    for split in ("dev", "val"):
+        for name in args.sets:
+            rows = retrieved(name, split, args.devsets, args.work, args.refresh)
+            with ProcessPoolExecutor(args.workers, initializer=_init) as pool:
+                chosen[name, split] = [r for r in pool.map(_chosen, rows, chunksize=20) if r]
+            print(f"{name} {split}: {len(chosen[name, split])} confident span answers", file=sys.stderr)
+
+    dev = [r for name in args.sets for r in chosen[name, "dev"]]
+    random.Random(0).shuffle(dev)
+    folds = {id(r): k % FOLDS for k, r in enumerate(dev)}
+    print("| set | split | threshold | answers | changed | concise + | concise - | exact + | exact - |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name in args.sets:
+        counts: dict = {}
+        for f in range(FOLDS):
+            vec, models = fit([r for r in dev if folds[id(r)] != f], args.c)
+            tally([r for r in chosen[name, "dev"] if folds[id(r)] == f], vec, models, args.thresholds, counts)
+        _print(name, "dev (out of fold)", counts)
+    vec, models = fit(dev, args.c)
+    for name in args.sets:
+        counts = {}
+        tally(chosen[name, "val"], vec, models, args.thresholds, counts)
+        _print(name, "val", counts)
+    return 0
+
+
+def _print(name: str, split: str, counts: dict) -> None:
+    for t, c in sorted(counts.items()):
+        print(f"| {name} | {split} | {t} | {c['answers']} | {c['changed']} | {c['concise +']} | {c['concise -']} "
+              f"| {c['exact +']} | {c['exact -']} |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
