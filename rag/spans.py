@@ -235,8 +235,9 @@ def name_tail_joints(words: list[Tagged], most: int = 2) -> list[bool]:
     interpunct) that jieba cut short: a transliterated part is in no dictionary, and its last
     characters often come off as words of their own ("哈马尼·迪奥|里", "布兰科·茨尔文|科夫斯基").
     Up to `most` words glued to it, each a name or a single character that jieba tags as no
-    preposition, conjunction, particle, adverb, pronoun, numeral or measure word, are taken
-    with it; a character it tags a verb only when it is a sound of names and no object or
+    preposition, conjunction, particle, adverb, pronoun, numeral or measure word (of any
+    subtag), are taken with it (unlike `name_edge_joints`, a place tag is let through: 德 of
+    "马丁·理察|德" ends the name); a character it tags a verb only when it is a sound of names and no object or
     particle follows it (`_nothing_taken`: 奇 of "拉尔夫·本|奇，", not 拉 of "史密斯|拉着").
     Those words are more often the sentence going on ("富兰克林|做", "史密斯|又", "史密斯|他")
     than a cut part, which then stays cut ("施特|凡": jieba tags 凡 an adverb).

@@ -146,6 +146,7 @@ def test_an_item_of_a_list_is_widened_to_the_whole_list(cut, whole):
     ("市长约翰·史密斯说渡口将重开。", "约翰·史密斯", "约翰·史密斯"),    # a verb goes on with the sentence
     ("市长约翰·史密斯又到渡口。", "约翰·史密斯", "约翰·史密斯"),        # so does an adverb
     ("乐手马克·本奇后来到了北岸。", "马克·本", "马克·本奇"),            # a character tagged a verb that is a sound of names
+    ("渡桥由工程师彼得·理察德设计。", "彼得·理察", "彼得·理察德"),      # one tagged a place (德)
     ("市长约翰·史密斯写了公告。", "约翰·史密斯", "约翰·史密斯"),        # a verb that is none (写 0.00)
     ("船长约翰·史密斯拉着缆绳。", "约翰·史密斯", "约翰·史密斯"),        # a sound of names (拉 0.35) that takes 着
     ("船长安东·维萨里尔在岸上。", "岸上", "岸上"),                      # nothing pulled in from the left
