@@ -92,7 +92,27 @@ def _edge_mark(ch: str) -> bool:
 
 
 def _has_text(answer_norm: str, alt: str) -> bool:
-    return normalize(expected_text(alt)) in answer_norm
+    """The answer holds the expected text, a figure in it whole ("G11" is not held by "G110").
+
+    >>> _has_text("g11 [1]", "G11"), _has_text("g110 [1]", "G11"), _has_text("渡口b2号", "B2号")
+    (True, False, True)
+    """
+    wanted = normalize(expected_text(alt))
+    k = answer_norm.find(wanted)
+    while k >= 0:
+        before = answer_norm[k - 1] if k else ""
+        after = answer_norm[k + len(wanted):k + len(wanted) + 1]
+        if not (wanted[:1].isdigit() and before.isdigit()) and not (wanted[-1:].isdigit() and after.isdigit()):
+            return True
+        k = answer_norm.find(wanted, k + 1)
+    return False
+
+
+def _is_figure(alt) -> bool:
+    """The expected answer is a figure in digits, compared by its value ("120家" is answered by
+    "120 enterprises"); "G11" or "MP3", names that hold digits but no number value, are compared
+    as text, and so is what is written in Chinese numerals ("十香词")."""
+    return isinstance(alt, (int, float)) or (any(ch.isdigit() for ch in str(alt)) and bool(values_in(str(alt))))
 
 
 def expected_length(item: dict) -> int | None:
@@ -134,7 +154,7 @@ def score_answer(item: dict, ans: dict) -> dict:
         for group in item.get("answers", []):
             group = group if isinstance(group, list) else [group]
             checks[f"answer {'|'.join(map(str, group))}"] = any(
-                _has_value(text, g) if any(ch.isdigit() for ch in str(g)) else _has_text(norm, str(g))
+                _has_value(text, g) if _is_figure(g) else _has_text(norm, str(g))
                 for g in group)
     docs = item.get("docs") or ([item["doc"]] if item.get("doc") else [])
     cited = [c["source"] for c in ans["citations"]]

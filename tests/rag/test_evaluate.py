@@ -47,6 +47,17 @@ def test_citation_markers_do_not_count_towards_an_answer_s_length():
     assert not _score(item, said + "，渡船由县里统一管理 [1]")["concise"]     # 30 characters without its marker
 
 
+def test_a_name_that_holds_digits_is_compared_as_text_and_a_figure_by_its_value():
+    code = {"question": "渡口公路的编号是什么？", "answers": [["G11"]]}
+    assert _score(code, "G11 [1]")["correct"]                 # no number value in it: read as text
+    assert not _score(code, "G110 [1]")["correct"]            # a figure in it is taken whole
+    assert not _score(code, "G1 [1]")["correct"]
+    figure = {"question": "渡口有多少家商铺？", "answers": [["120家"]]}
+    assert _score(figure, "120 shops [1]")["correct"]         # a figure: by its value
+    assert not _score(figure, "1200家 [1]")["correct"]
+    assert not _score(figure, "12家 [1]")["correct"]
+
+
 def test_an_unanswerable_question_is_right_only_when_the_reader_abstains():
     item = {"question": "渡口何时关闭？", "unanswerable": True}
     assert _score(item, "无法回答", abstained=True)["correct"]
