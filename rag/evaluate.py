@@ -92,26 +92,37 @@ def _edge_mark(ch: str) -> bool:
 
 
 def _has_text(answer_norm: str, alt: str) -> bool:
-    """The answer holds the expected text, a figure in it whole ("G11" is not held by "G110").
+    """The answer holds the expected text, a figure at its edges whole ("G11" is not held by
+    "G110" nor by "G11.5").
 
-    >>> _has_text("g11 [1]", "G11"), _has_text("g110 [1]", "G11"), _has_text("渡口b2号", "B2号")
+    >>> _has_text("g11 [1]", "G11"), _has_text("g110 [1]", "G11"), _has_text("g11.5 [1]", "G11")
+    (True, False, False)
+    >>> _has_text("渡口b2号", "B2号"), _has_text("1,120 [1]", "120"), _has_text("g11。", "G11")
     (True, False, True)
     """
     wanted = normalize(expected_text(alt))
     k = answer_norm.find(wanted)
     while k >= 0:
-        before = answer_norm[k - 1] if k else ""
-        after = answer_norm[k + len(wanted):k + len(wanted) + 1]
-        if not (wanted[:1].isdigit() and before.isdigit()) and not (wanted[-1:].isdigit() and after.isdigit()):
+        end = k + len(wanted)
+        if not (wanted[:1].isdigit() and _figure_goes_on(answer_norm[max(0, k - 2):k][::-1])) \
+                and not (wanted[-1:].isdigit() and _figure_goes_on(answer_norm[end:end + 2])):
             return True
         k = answer_norm.find(wanted, k + 1)
     return False
 
 
+def _figure_goes_on(chars: str) -> bool:
+    """The characters next to a figure's edge, nearest first, carry it on: a digit, or a
+    decimal point or thousands separator before one."""
+    return chars[:1].isdigit() or (chars[:1] in (".", ",") and chars[1:2].isdigit())
+
+
 def _is_figure(alt) -> bool:
-    """The expected answer is a figure in digits, compared by its value ("120家" is answered by
-    "120 enterprises"); "G11" or "MP3", names that hold digits but no number value, are compared
-    as text, and so is what is written in Chinese numerals ("十香词")."""
+    """The expected answer is compared by its number value ("120家" is answered by "120
+    enterprises"): a number, or a text with a digit in which `values_in` reads a value. A name
+    with digits in which it reads none ("G11", "L3", "MP3") is compared as text, as is what is
+    written in Chinese numerals ("十香词"). `values_in` reads a value in some names too ("3D" is
+    3), and those are compared by it."""
     return isinstance(alt, (int, float)) or (any(ch.isdigit() for ch in str(alt)) and bool(values_in(str(alt))))
 
 

@@ -52,6 +52,8 @@ def test_a_name_that_holds_digits_is_compared_as_text_and_a_figure_by_its_value(
     assert _score(code, "G11 [1]")["correct"]                 # no number value in it: read as text
     assert not _score(code, "G110 [1]")["correct"]            # a figure in it is taken whole
     assert not _score(code, "G1 [1]")["correct"]
+    assert not _score(code, "G11.5 [1]")["correct"]
+    assert _score(code, "G11[1]")["correct"]                  # a marker after it ends the figure
     figure = {"question": "渡口有多少家商铺？", "answers": [["120家"]]}
     assert _score(figure, "120 shops [1]")["correct"]         # a figure: by its value
     assert not _score(figure, "1200家 [1]")["correct"]
