@@ -11,14 +11,16 @@ quotation mark, its length, the answer's length, the words taken so far and the 
 answer type. Labels come from the expected answer's word boundaries in the chosen sentence
 (questions whose expected answer overlaps the chosen one).
 
-It prints, for the span reader's confident answers: out of fold on dev (5 folds by question),
+It prints, for the span reader's confident answers: where they stand against the expected
+answers (right, cut inside the expected one, too long, from a sentence that does not hold it,
+another span of its sentence); then, out of fold on dev (5 folds by question),
 then fitted on all of dev and read on val, per threshold on the model's probability, how many
 answers change and how many become right / stop being right under the concise measure and
 under exact match (the answer is one of the expected ones). The concise measure accepts any
 answer under 24 characters that holds the expected one, so it rewards taking more; exact
 match tells whether the edges are the annotators'.
 
-    .venv/bin/python benchmarks/try_edge_model.py            # about 12 minutes on two cores
+    .venv/bin/python benchmarks/try_edge_model.py            # about 11 minutes on two cores
 
 It reads the retrieved passages cached by `fit_reader.py` (built on first use).
 """
@@ -79,8 +81,10 @@ def _stops(word) -> bool:
 
 
 def _expected(r: dict) -> list[str]:
+    """The expected answers, folded, without the punctuation at their edges (as the scorer reads them)."""
+    from rag.evaluate import expected_text
     from text.normalize import fold
-    return [fold(g.strip()) for alt in r["item"].get("answers", [])
+    return [fold(expected_text(g)) for alt in r["item"].get("answers", [])
             for g in (alt if isinstance(alt, list) else [alt]) if isinstance(g, str) and g.strip()]
 
 
@@ -154,14 +158,16 @@ def fit(records: list[dict], c: float):
 
 
 def grown(r: dict, vec, models, threshold: float) -> str:
+    """The answer grown a word at a time on each side while the model says so. Each side's
+    steps are read from the chosen answer's edges, as `training_rows` reads them."""
     ws = r["words"]
-    i, j = r["i"], r["j"]
+    edges = {"L": r["i"], "R": r["j"]}
     for side in "LR":
-        for k, steps, chars in list(_steps(r, side, i, j)):
+        for k, steps, chars in _steps(r, side, r["i"], r["j"]):
             if models[side].predict_proba(vec.transform([features(r, side, k, steps, chars)]))[0, 1] < threshold:
                 break
-            i, j = (k - 1, j) if side == "L" else (i, k + 1)
-    return r["text"][ws[i][2]:ws[j - 1][3]]
+            edges[side] = k - 1 if side == "L" else k + 1
+    return r["text"][ws[edges["L"]][2]:ws[edges["R"] - 1][3]]
 
 
 def tally(records: list[dict], vec, models, thresholds, counts: dict) -> None:
@@ -204,6 +210,13 @@ def main(argv: list[str] | None = None) -> int:
                 chosen[name, split] = [r for r in pool.map(_chosen, rows, chunksize=20) if r]
             print(f"{name} {split}: {len(chosen[name, split])} confident span answers", file=sys.stderr)
 
+    print("| set | split | answers | " + " | ".join(_KINDS) + " |")
+    print("| --- | --- | --- |" + " --- |" * len(_KINDS))
+    for (name, split), records in chosen.items():
+        c = breakdown(records)
+        print(f"| {name} | {split} | {len(records)} | " + " | ".join(f"{c[k]} ({c[k] / len(records):.3f})" for k in _KINDS) + " |")
+    print()
+
     dev = [r for name in args.sets for r in chosen[name, "dev"]]
     random.Random(0).shuffle(dev)
     folds = {id(r): k % FOLDS for k, r in enumerate(dev)}
@@ -221,6 +234,33 @@ def main(argv: list[str] | None = None) -> int:
         tally(chosen[name, "val"], vec, models, args.thresholds, counts)
         _print(name, "val", counts)
     return 0
+
+
+def breakdown(records: list[dict]) -> Counter:
+    """Where the confident answers stand against the expected ones: right (concise), cut inside
+    the expected one, holding it but too long, in a sentence that does not hold it, or another
+    span of the sentence that does."""
+    from rag.evaluate import score_answer
+    from text.normalize import fold
+    c: Counter = Counter()
+    for r in records:
+        ws = r["words"]
+        answer = fold(r["text"][ws[r["i"]][2]:ws[r["j"] - 1][3]])
+        expected = _expected(r)
+        if score_answer(r["item"], {"answer": answer + " [1]", "abstained": False, "citations": []})["concise"]:
+            c["right"] += 1
+        elif not any(g in r["norm"] for g in expected):
+            c["sentence without it"] += 1
+        elif any(answer in g for g in expected):
+            c["cut inside it"] += 1
+        elif any(g in answer for g in expected):
+            c["holds it, too long"] += 1
+        else:
+            c["other span of its sentence"] += 1
+    return c
+
+
+_KINDS = ("right", "cut inside it", "holds it, too long", "sentence without it", "other span of its sentence")
 
 
 def _print(name: str, split: str, counts: dict) -> None:

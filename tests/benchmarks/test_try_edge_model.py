@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from benchmarks.try_edge_model import grown, training_rows
+from benchmarks.try_edge_model import breakdown, grown, training_rows
 from text.normalize import fold
 from text.tagged import tag_words
 
@@ -46,3 +46,12 @@ def test_an_answer_grows_while_the_model_says_yes_and_never_across_a_comma():
     r = _record("该校前身为青禾师范学堂，创办于1902年。", "师范学堂", "青禾师范学堂")
     assert grown(r, _Nothing(), {"L": _Always(0.9), "R": _Always(0.9)}, 0.5) == "该校前身为青禾师范学堂"
     assert grown(r, _Nothing(), {"L": _Always(0.1), "R": _Always(0.9)}, 0.5) == "师范学堂"
+
+
+def test_the_breakdown_tells_a_cut_answer_from_a_wrong_sentence_and_a_right_one():
+    cut = _record("该校前身为青禾师范学堂，创办于1902年。", "师范学堂", "青禾师范学堂。")
+    right = _record("该校前身为青禾师范学堂，创办于1902年。", "青禾师范学堂", "青禾师范学堂。")
+    elsewhere = _record("该校前身为青禾师范学堂，创办于1902年。", "青禾师范学堂", "北岸书院")
+    other = _record("渡船运送稻米与木材，每日十班。", "稻米", "木材")
+    assert breakdown([cut, right, elsewhere, other]) == {"cut inside it": 1, "right": 1, "sentence without it": 1,
+                                                         "other span of its sentence": 1}
