@@ -25,7 +25,7 @@ import time
 import unicodedata
 from pathlib import Path
 
-from text.normalize import normalize
+from text.normalize import has_cjk, normalize
 from common.errors import InputError
 from text.numbers import same_value, values_in
 from rag.verify import without_markers
@@ -117,13 +117,24 @@ def _figure_goes_on(chars: str) -> bool:
     return chars[:1].isdigit() or (chars[:1] in (".", ",") and chars[1:2].isdigit())
 
 
-def _is_figure(alt) -> bool:
-    """The expected answer is compared by its number value ("120家" is answered by "120
-    enterprises"): a number, or a text with a digit in which `values_in` reads a value. A name
-    with digits in which it reads none ("G11", "L3", "MP3") is compared as text, as is what is
-    written in Chinese numerals ("十香词"). `values_in` reads a value in some names too ("3D" is
-    3), and those are compared by it."""
-    return isinstance(alt, (int, float)) or (any(ch.isdigit() for ch in str(alt)) and bool(values_in(str(alt))))
+def _has_span(answer: str, answer_norm: str, span) -> bool:
+    """The answer holds an expected span (`answers`): as text, or, when it is written in the
+    other language (an English answer, "8 enterprises", to a Chinese span, "8家", or the
+    reverse), by the span's number values. A span is text copied from its passage, and so is
+    the reader's answer in its language: "1970" does not answer "1970年代", nor "4站台8" "8条线".
+
+    >>> _has_span("1970 [1]", "1970 [1]", "1970年代"), _has_span("8 enterprises [1]", "8 enterprises [1]", "8家")
+    (False, True)
+    """
+    if _has_text(answer_norm, str(span)):
+        return True
+    languages = {_language(str(span)), _language(without_markers(answer))}
+    return languages == {"zh", "en"} and _has_value(answer, span)
+
+
+def _language(text: str) -> str:
+    """zh for text with Chinese in it, en for Latin letters without, "" for neither (a bare number)."""
+    return "zh" if has_cjk(text) else "en" if any("a" <= ch.lower() <= "z" for ch in text) else ""
 
 
 def expected_length(item: dict) -> int | None:
@@ -151,7 +162,7 @@ def _concise(item: dict, text: str) -> bool:
 def score_answer(item: dict, ans: dict) -> dict:
     """Checks for one answer: {'correct': bool, 'concise': bool, 'cited_ok': bool|None, 'checks': {...}}."""
     text = ans["answer"]
-    norm = normalize(text)
+    norm = normalize(without_markers(text))     # "[1]" holds no expected "1"
     checks: dict[str, bool] = {}
     if item.get("unanswerable"):
         checks["abstained"] = bool(ans["abstained"])
@@ -164,9 +175,7 @@ def score_answer(item: dict, ans: dict) -> dict:
             checks[f"terms {'|'.join(map(str, group))}"] = any(_has_text(norm, str(g)) for g in group)
         for group in item.get("answers", []):
             group = group if isinstance(group, list) else [group]
-            checks[f"answer {'|'.join(map(str, group))}"] = any(
-                _has_value(text, g) if _is_figure(g) else _has_text(norm, str(g))
-                for g in group)
+            checks[f"answer {'|'.join(map(str, group))}"] = any(_has_span(text, norm, g) for g in group)
     docs = item.get("docs") or ([item["doc"]] if item.get("doc") else [])
     cited = [c["source"] for c in ans["citations"]]
     cited_ok = None

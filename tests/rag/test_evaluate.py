@@ -47,17 +47,24 @@ def test_citation_markers_do_not_count_towards_an_answer_s_length():
     assert not _score(item, said + "，渡船由县里统一管理 [1]")["concise"]     # 30 characters without its marker
 
 
-def test_a_name_that_holds_digits_is_compared_as_text_and_a_figure_by_its_value():
+def test_an_expected_span_is_compared_as_text_and_by_value_only_across_languages():
     code = {"question": "渡口公路的编号是什么？", "answers": [["G11"]]}
-    assert _score(code, "G11 [1]")["correct"]                 # no number value in it: read as text
+    assert _score(code, "G11 [1]")["correct"]                 # a name with digits, read as text
     assert not _score(code, "G110 [1]")["correct"]            # a figure in it is taken whole
     assert not _score(code, "G1 [1]")["correct"]
     assert not _score(code, "G11.5 [1]")["correct"]
     assert _score(code, "G11[1]")["correct"]                  # a marker after it ends the figure
     figure = {"question": "渡口有多少家商铺？", "answers": [["120家"]]}
-    assert _score(figure, "120 shops [1]")["correct"]         # a figure: by its value
+    assert _score(figure, "120家 [1]")["correct"]
+    assert _score(figure, "120 shops [1]")["correct"]         # in English: by its value
     assert not _score(figure, "1200家 [1]")["correct"]
     assert not _score(figure, "12家 [1]")["correct"]
+    assert not _score(figure, "120 [1]")["correct"]           # the same language: the span's text
+    decade = {"question": "渡口何时开通？", "answers": [["1970年代"]]}
+    assert not _score(decade, "1970 [1]")["correct"] and not _score(decade, "1970年 [1]")["correct"]
+    assert _score({"question": "渡口有多少家商铺？", "numbers": [120]}, "120 [1]")["correct"]   # numbers: by value
+    one = {"question": "渡口有几处码头？", "answers": [["1", "1处"]]}
+    assert not _score(one, "2处 [1]")["correct"]              # the citation marker holds no answer
 
 
 def test_an_unanswerable_question_is_right_only_when_the_reader_abstains():
