@@ -4,7 +4,9 @@ Question fields (unknown ones are ignored):
     id, question                required
     numbers: [..]               each must appear in the answer, compared by value (4100万 = 41 million)
     terms: [[alt, ..], ..]      every group must have one alternative in the answer
-    answers: [[alt, ..], ..]    like terms; an alternative with digits matches by value
+    answers: [[alt, ..], ..]    like terms: spans, compared as text; by value when the span is
+                                a bare figure ("1,200", 45) or the answer is in the other
+                                language ("8 enterprises" for "8家")
     doc / docs                  at least one must be cited
     unanswerable: true          the assistant must abstain
     lang, kind                  tags for the breakdown
@@ -61,7 +63,7 @@ def load_questions(path: Path) -> list[dict]:
 
 def _has_value(answer: str, expected) -> bool:
     wanted = values_in(str(expected)) or ([float(expected)] if isinstance(expected, (int, float)) else [])
-    got = values_in(answer)
+    got = values_in(without_markers(answer))
     return bool(wanted) and all(any(same_value(w, g) for g in got) for w in wanted)
 
 
@@ -99,8 +101,12 @@ def _has_text(answer_norm: str, alt: str) -> bool:
     (True, False, False)
     >>> _has_text("渡口b2号", "B2号"), _has_text("1,120 [1]", "120"), _has_text("g11。", "G11")
     (True, False, True)
+    >>> _has_text("第26届", "第 26 届"), _has_text("参考文献[12]", "参考文献[12]")
+    (True, True)
     """
-    wanted = normalize(expected_text(alt))
+    core = expected_text(alt)
+    wanted = _squeezed(normalize(without_markers(core) or core))    # spaces aside: "第 26 届" = "第26届"
+    answer_norm = _squeezed(answer_norm)
     k = answer_norm.find(wanted)
     while k >= 0:
         end = k + len(wanted)
@@ -111,6 +117,10 @@ def _has_text(answer_norm: str, alt: str) -> bool:
     return False
 
 
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
 def _figure_goes_on(chars: str) -> bool:
     """The characters next to a figure's edge, nearest first, carry it on: a digit, or a
     decimal point or thousands separator before one."""
@@ -118,22 +128,29 @@ def _figure_goes_on(chars: str) -> bool:
 
 
 def _has_span(answer: str, answer_norm: str, span) -> bool:
-    """The answer holds an expected span (`answers`): as text, or, when it is written in the
+    """The answer holds an expected span (`answers`): as text, or by the span's number values
+    when the span is a bare figure (a number, "1,200", "45%") or the answer is written in the
     other language (an English answer, "8 enterprises", to a Chinese span, "8家", or the
-    reverse), by the span's number values. A span is text copied from its passage, and so is
-    the reader's answer in its language: "1970" does not answer "1970年代", nor "4站台8" "8条线".
+    reverse). A span is text copied from its passage, and so is the reader's answer in its
+    language: "1970" does not answer "1970年代", nor "4站台8" "8条线".
 
     >>> _has_span("1970 [1]", "1970 [1]", "1970年代"), _has_span("8 enterprises [1]", "8 enterprises [1]", "8家")
     (False, True)
+    >>> _has_span("1200 [1]", "1200 [1]", "1,200"), _has_span("12.5 percent [1]", "12.5 percent [1]", "12.5%")
+    (True, True)
     """
+    if isinstance(span, (int, float)):
+        return _has_value(answer, span)
     if _has_text(answer_norm, str(span)):
         return True
-    languages = {_language(str(span)), _language(without_markers(answer))}
-    return languages == {"zh", "en"} and _has_value(answer, span)
+    said, asked = _language(without_markers(answer)), _language(str(span))
+    bare_figure = not asked and any(ch.isdigit() for ch in str(span))
+    return (bare_figure or {said, asked} == {"zh", "en"}) and _has_value(answer, span)
 
 
 def _language(text: str) -> str:
     """zh for text with Chinese in it, en for Latin letters without, "" for neither (a bare number)."""
+    text = unicodedata.normalize("NFKC", text)      # full-width letters are letters
     return "zh" if has_cjk(text) else "en" if any("a" <= ch.lower() <= "z" for ch in text) else ""
 
 

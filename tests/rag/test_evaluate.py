@@ -65,6 +65,11 @@ def test_an_expected_span_is_compared_as_text_and_by_value_only_across_languages
     assert _score({"question": "渡口有多少家商铺？", "numbers": [120]}, "120 [1]")["correct"]   # numbers: by value
     one = {"question": "渡口有几处码头？", "answers": [["1", "1处"]]}
     assert not _score(one, "2处 [1]")["correct"]              # the citation marker holds no answer
+    assert not _score({"question": "渡口有几家商铺？", "answers": [["3家"]]}, "2 shops [1, 3]")["correct"]
+    assert not _score({"question": "渡口有几家商铺？", "numbers": [1]}, "2家 【1】")["correct"]
+    bare = {"question": "渡口有多少家商铺？", "answers": [["1,200"], [45]]}
+    assert _score(bare, "1200家，45% [1]")["correct"]         # a bare figure, or a number: by value
+    assert _score({"question": "渡口是第几届？", "answers": [["第 26 届"]]}, "第26届 [1]")["correct"]   # spaces aside
 
 
 def test_an_unanswerable_question_is_right_only_when_the_reader_abstains():
