@@ -47,7 +47,7 @@ def test_citation_markers_do_not_count_towards_an_answer_s_length():
     assert not _score(item, said + "，渡船由县里统一管理 [1]")["concise"]     # 30 characters without its marker
 
 
-def test_an_expected_span_is_compared_as_text_and_by_value_only_across_languages():
+def test_an_expected_span_is_compared_as_text_and_by_value_only_as_a_bare_figure_or_across_languages():
     code = {"question": "渡口公路的编号是什么？", "answers": [["G11"]]}
     assert _score(code, "G11 [1]")["correct"]                 # a name with digits, read as text
     assert not _score(code, "G110 [1]")["correct"]            # a figure in it is taken whole
