@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.fit_reader import retrieved  # noqa: E402
 from benchmarks.opensets import add_open_set_arguments  # noqa: E402
+from rag.features import pos_group  # noqa: E402
 
 MAX_STEPS = 4
 FOLDS = 5
@@ -108,7 +109,6 @@ def _expected_words(r: dict) -> tuple[int, int] | None:
 
 def features(r: dict, side: str, k: int, steps: int, chars: int) -> dict:
     """One step: take the word outside the edge at `k` (left: words[k-1]; right: words[k])?"""
-    from rag.features import pos_group
     ws = r["words"]
     if side == "L":
         out, edge, beyond, at = ws[k - 1], ws[k], ws[k - 2] if k >= 2 else None, k - 1
@@ -121,8 +121,14 @@ def features(r: dict, side: str, k: int, steps: int, chars: int) -> dict:
             "mark": float(out[0] in _MARKS), "chars": math.log1p(chars), "steps": float(steps), f"type={r['type']}": 1}
 
 
-def _steps(r: dict, side: str, i: int, j: int):
-    ws = r["words"]
+def _text(r: dict, i: int, j: int) -> str:
+    """The sentence's words i to j (one past the last), as written."""
+    return r["text"][r["words"][i][2]:r["words"][j - 1][3]]
+
+
+def _steps(r: dict, side: str):
+    """The steps a side may grow from the chosen answer's edges: (edge index, steps taken, answer length)."""
+    ws, i, j = r["words"], r["i"], r["j"]
     k = i if side == "L" else j
     for steps in range(MAX_STEPS):
         if (side == "L" and (k == 0 or _stops(ws[k - 1]))) or (side == "R" and (k >= len(ws) or _stops(ws[k]))):
@@ -139,7 +145,7 @@ def training_rows(r: dict) -> list[tuple[str, dict, int]]:
     gi, gj = expected
     rows = []
     for side in "LR":
-        for k, steps, chars in _steps(r, side, r["i"], r["j"]):
+        for k, steps, chars in _steps(r, side):
             label = int(gi < k) if side == "L" else int(gj > k)
             rows.append((side, features(r, side, k, steps, chars), label))
             if not label:
@@ -157,17 +163,25 @@ def fit(records: list[dict], c: float):
     return vec, models
 
 
-def grown(r: dict, vec, models, threshold: float) -> str:
-    """The answer grown a word at a time on each side while the model says so. Each side's
-    steps are read from the chosen answer's edges, as `training_rows` reads them."""
-    ws = r["words"]
-    edges = {"L": r["i"], "R": r["j"]}
+def step_probabilities(r: dict, vec, models, floor: float) -> dict[str, list[float]]:
+    """Per side, the model's probability of each step from the chosen answer's edges (as
+    `training_rows` reads them), up to the first under `floor`."""
+    out = {}
     for side in "LR":
-        for k, steps, chars in _steps(r, side, r["i"], r["j"]):
-            if models[side].predict_proba(vec.transform([features(r, side, k, steps, chars)]))[0, 1] < threshold:
+        out[side] = []
+        for k, steps, chars in _steps(r, side):
+            out[side].append(models[side].predict_proba(vec.transform([features(r, side, k, steps, chars)]))[0, 1])
+            if out[side][-1] < floor:
                 break
-            edges[side] = k - 1 if side == "L" else k + 1
-    return r["text"][ws[edges["L"]][2]:ws[edges["R"] - 1][3]]
+    return out
+
+
+def grown(r: dict, vec, models, threshold: float, probabilities: dict | None = None) -> str:
+    """The answer grown a word at a time on each side while the model says so (`probabilities`:
+    `step_probabilities` read down to this threshold or lower, when the caller has them)."""
+    probabilities = probabilities or step_probabilities(r, vec, models, threshold)
+    taken = {side: next((n for n, p in enumerate(ps) if p < threshold), len(ps)) for side, ps in probabilities.items()}
+    return _text(r, r["i"] - taken["L"], r["j"] + taken["R"])
 
 
 def tally(records: list[dict], vec, models, thresholds, counts: dict) -> None:
@@ -178,11 +192,12 @@ def tally(records: list[dict], vec, models, thresholds, counts: dict) -> None:
         return score_answer(r["item"], {"answer": text + " [1]", "abstained": False, "citations": []})["concise"]
 
     for r in records:
-        ws = r["words"]
-        before = r["text"][ws[r["i"]][2]:ws[r["j"] - 1][3]]
-        was, was_exact, expected = concise(r, before), fold(before) in _expected(r), _expected(r)
+        before = _text(r, r["i"], r["j"])
+        expected = _expected(r)
+        was, was_exact = concise(r, before), fold(before) in expected
+        probabilities = step_probabilities(r, vec, models, min(thresholds))
         for t in thresholds:
-            after = grown(r, vec, models, t)
+            after = grown(r, vec, models, t, probabilities)
             now, exact = concise(r, after), fold(after) in expected
             c = counts.setdefault(t, Counter())
             c["answers"] += 1
@@ -244,8 +259,7 @@ def breakdown(records: list[dict]) -> Counter:
     from text.normalize import fold
     c: Counter = Counter()
     for r in records:
-        ws = r["words"]
-        answer = fold(r["text"][ws[r["i"]][2]:ws[r["j"] - 1][3]])
+        answer = fold(_text(r, r["i"], r["j"]))
         expected = _expected(r)
         if score_answer(r["item"], {"answer": answer + " [1]", "abstained": False, "citations": []})["concise"]:
             c["right"] += 1
