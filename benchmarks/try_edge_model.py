@@ -59,22 +59,17 @@ def _init() -> None:
 def _chosen(row) -> dict | None:
     """The span reader's confident answer to one question, with its sentence's words."""
     from rag.frame import frame
-    from rag.span_reader import RULE_KINDS, _chinese_passage, answer_span
-    from rag.spans import sentence_views
+    from rag.span_reader import RULE_KINDS, ranker_reads
 
     item, q, hits = row
-    if item.get("unanswerable") or q.kind in RULE_KINDS or not (q.keywords or q.translated) \
-            or not (q.lang == "zh" and hits and all(map(_chinese_passage, hits))):
+    if item.get("unanswerable") or q.kind in RULE_KINDS or not ranker_reads(q, hits):
         return None
-    views = sentence_views(q, hits)
-    f = frame(q)
-    choice = _reader.ranker.choose(_reader.ranker.rank(f, views), views, f)
-    if choice is None or not _reader.ranker.confident(choice):
+    span = _reader.answer(q, hits)
+    if span is None:
         return None
-    span = answer_span(q, f, choice.span, choice.ranked)
     v = span.sent
     return {"item": item, "text": v.text, "norm": v.norm, "said": list(v.said), "i": span.i, "j": span.j,
-            "words": [(w.text, w.flag, w.start, w.end) for w in v.words], "type": f.answer_type}
+            "words": [(w.text, w.flag, w.start, w.end) for w in v.words], "type": frame(q).answer_type}
 
 
 def _stops(word) -> bool:

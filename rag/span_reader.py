@@ -27,7 +27,7 @@ from rag.verify import without_markers
 from text.normalize import has_cjk
 from text.numbers import CLASSIFIERS, Quantity, find_quantities, format_value_en
 
-__all__ = ["SpanReader", "RoutedReader", "RULE_KINDS", "in_asked_unit", "figure_of_kind", "answer_span"]
+__all__ = ["SpanReader", "RoutedReader", "RULE_KINDS", "ranker_reads", "in_asked_unit", "figure_of_kind", "answer_span"]
 
 # Question kinds the hand-written rules read typed spans for (a count in the asked unit, an
 # amount of money); every other question goes to the span ranker, dates and lists of names
@@ -43,16 +43,23 @@ class SpanReader:
         self.threshold = threshold    # None: the one fitted with the model
 
     def read(self, q: Question, hits: list[Hit]) -> Reading:
-        if not hits or not (q.keywords or q.translated):
+        span = self.answer(q, hits)
+        if span is None:
             return _abstain(q)
+        return Reading(answer=f"{_say(q, span.text, span.sent.text)} [1]", abstained=False,
+                       quotes=[(span.sent.hit, span.sent.text)])
+
+    def answer(self, q: Question, hits: list[Hit]) -> Span | None:
+        """The span the reader answers with, as it says it (`answer_span`), with its sentence
+        (`span.sent`); None where it abstains."""
+        if not hits or not (q.keywords or q.translated):
+            return None
         views = sentence_views(q, hits)
         f = frame(q)
         choice = self.ranker.choose(self.ranker.rank(f, views), views, f)
         if choice is None or not self.ranker.confident(choice, self.threshold):
-            return _abstain(q)
-        span = answer_span(q, f, choice.span, choice.ranked)
-        return Reading(answer=f"{_say(q, span.text, span.sent.text)} [1]", abstained=False,
-                       quotes=[(span.sent.hit, span.sent.text)])
+            return None
+        return answer_span(q, f, choice.span, choice.ranked)
 
 
 def answer_span(q: Question, f: Frame, span: Span, ranked: Sequence[Span] = ()) -> Span:
@@ -80,7 +87,7 @@ class RoutedReader:
         self.rule_kinds = rule_kinds
 
     def read(self, q: Question, hits: list[Hit]) -> Reading:
-        if not (q.lang == "zh" and hits and all(map(_chinese_passage, hits))):
+        if not ranker_reads(q, hits):
             return self.rules.read(q, hits)
         if q.kind not in self.rule_kinds:
             return self.spans.read(q, hits)
@@ -89,6 +96,12 @@ class RoutedReader:
             return ruled
         spanned = self.spans.read(q, hits)
         return spanned if figure_of_kind(q, spanned) else ruled
+
+
+def ranker_reads(q: Question, hits: list[Hit]) -> bool:
+    """The span ranker may read the question: a Chinese question over Chinese passages only
+    (what it was fitted on)."""
+    return q.lang == "zh" and bool(hits) and all(map(_chinese_passage, hits))
 
 
 def _chinese_passage(hit: Hit) -> bool:

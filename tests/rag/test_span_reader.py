@@ -93,6 +93,15 @@ def test_every_answer_is_copied_from_the_quoted_sentence():
     assert answer in reading.quotes[0][1]
 
 
+@pytest.mark.parametrize("question", ["槐山书院是谁创办的？", "北岸港的吞吐量是多少吨？"])
+def test_the_span_it_answers_with_is_the_one_it_says(question):
+    reader, q, hits = SpanReader(), analyze(question), _hits(PASSAGE)
+    span, reading = reader.answer(q, hits), reader.read(q, hits)
+    assert (span is None) == reading.abstained
+    if span is not None:
+        assert reading.answer == f"{span.text} [1]" and reading.quotes == [(0, span.sent.text)]
+
+
 def test_abstains_when_the_passages_do_not_hold_the_question():
     reading = _read("北岸港的吞吐量是多少吨？", "青禾市今年春季降雨偏多，气温略低于常年。")
     assert reading.abstained
@@ -127,18 +136,19 @@ class _Says:
         return Reading(answer=self.answer, abstained=False)
 
 
-@pytest.mark.parametrize("question, texts, expected", [
-    ("槐山书院曾培养多少名进士？", [PASSAGE], "rules"),                  # a count: typed rules
-    ("槐山书院是谁创办的？", [PASSAGE], "spans"),                        # who: the fitted ranker
-    ("槐山书院培养了哪些进士？", [PASSAGE], "spans"),                    # which ones: the ranker's lists
-    ("Who founded the Huaishan Academy?", [PASSAGE], "rules"),          # English: not fitted for it
-    ("槐山书院是谁创办的？", [PASSAGE, "Lin Zhiyuan founded the academy."], "rules"),   # across languages
+@pytest.mark.parametrize("question, texts, expected, fitted", [
+    ("槐山书院曾培养多少名进士？", [PASSAGE], "rules", True),            # a count: typed rules
+    ("槐山书院是谁创办的？", [PASSAGE], "spans", True),                  # who: the fitted ranker
+    ("槐山书院培养了哪些进士？", [PASSAGE], "spans", True),              # which ones: the ranker's lists
+    ("Who founded the Huaishan Academy?", [PASSAGE], "rules", False),   # English: not fitted for it
+    ("槐山书院是谁创办的？", [PASSAGE, "Lin Zhiyuan founded the academy."], "rules", False),   # across languages
 ])
-def test_the_router_sends_each_question_to_the_reader_fitted_for_it(question, texts, expected):
-    from rag.span_reader import RoutedReader
+def test_the_router_sends_each_question_to_the_reader_fitted_for_it(question, texts, expected, fitted):
+    from rag.span_reader import RoutedReader, ranker_reads
 
     reader = RoutedReader(_Says("rules"), _Says("spans"))
     assert _read(question, *texts, reader=reader).answer == expected
+    assert ranker_reads(analyze(question), _hits(*texts)) == fitted
 
 
 @pytest.mark.parametrize("second, langs, expected", [
