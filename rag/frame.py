@@ -47,7 +47,7 @@ _PLACE_Q = re.compile(r"哪里|哪儿|何地|何处|什么地方|哪一?个?(?:�
 _ORG_Q = re.compile(r"哪一?[个家所]?(?:公司|企业|单位|组织|机构|学校|大学|球队|俱乐部|银行|医院|政党|部门)|"
                     r"\bwhich (?:company|firm|organi[sz]ation|university|school|team|club|bank)\b")
 _MARK = re.compile(r"[，,。;；:：?？!！]")
-_PERCENT_Q = re.compile(r"百分之|比例|比率|占比|percent|percentage|proportion|share of")
+_PERCENT_Q = re.compile(r"百分之|百分比|比例|比率|占比|percent|percentage|proportion|share of")
 
 
 @dataclass(frozen=True)

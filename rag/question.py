@@ -67,10 +67,15 @@ class Question:
     own_names: set[tuple[str, ...]] = field(default_factory=set)  # the question's own proper names (大连市, 大连)
 
 
+_SHARE_ZH = re.compile(r"(多少|几)的?(百分比|比例|比率|比重)|百分之(多少|几)|几成")
+
+
 def _kind_zh(q: str) -> str:
     # 几家 asks how many, 哪几家 which ones
     if re.search(r"(多少|(?<!哪)几)\s*[" + CLASSIFIERS + r"]", q) and not re.search(r"(多少|几)\s*[年月天日岁]", q):
         return "count"
+    if _SHARE_ZH.search(q):    # 占产值的多少百分比: a share of the money, not the money
+        return "number"
     if re.search(r"(多少|几)(钱|元|万元|亿元|资金|奖金|金额|经费)|(资金|奖金|金额|经费|费用|投资|奖励|补贴|补助|钱|收入|产值|利润|营收)[^，,。?？]{0,8}(多少|几何)|多少(万|亿)", q):
         return "amount"
     if re.search(r"何时|什么时候|哪一?年|年份|哪一?天|哪个月|几月|几号|几日|日期|什么时间|时间是|哪一?日", q):

@@ -155,6 +155,8 @@ def test_the_question_word_is_read_on_whole_words(question, wh, wh_class):
     ("青禾港的防波堤有多长?", "number"),            # a measure, in whatever unit the passage has
     ("青禾港的渡轮到北岸要多久?", "number"),
     ("青禾港的码头占地多大?", "number"),
+    ("青禾港的货运收入占全市产值的多少百分比?", "percent"),    # a share, though of money
+    ("青禾港的渡轮乘客中游客占多少比例?", "percent"),
 ])
 def test_a_question_for_one_thing_is_typed_as_that_thing(question, answer_type):
     assert frame(analyze(question)).answer_type == answer_type

@@ -37,6 +37,8 @@ def alternatives(terms) -> set[str]:
     ("哪几家企业获得了青禾市质量奖?", "list"),      # which ones, not how many
     ("谁担任青禾市评审委员会主任?", "person"),
     ("青禾展馆面积有多少平方米?", "number"),
+    ("青禾市工业产值占全市生产总值的多少百分比?", "number"),    # a share of money is no amount
+    ("青禾市出口收入约占总收入的百分之多少?", "number"),
     ("青禾市的评选标准是什么?", "other"),
 ])
 def test_kind_of_a_chinese_question(d, question, kind):
