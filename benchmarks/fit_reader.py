@@ -589,7 +589,7 @@ def main(argv: list[str] | None = None) -> int:
         args.dump_choices.write_bytes(pickle.dumps(dumped))
     if args.write or args.model_out:
         (args.model_out or MODEL_FILE).write_text(ranker.to_json(fitted_on=[f"{n}/dev.jsonl" for n in args.sets], scorer=args.scorer,
-                                             graded=args.graded, cut_positive=args.cut_positive, bag=bool(ranker.bag), second_look=bool(ranker.rerank), out_of_fold=args.out_of_fold,
+                                             graded=args.graded, cut_positive=args.cut_positive, bagged=bool(ranker.bag), second_look=bool(ranker.rerank), out_of_fold=args.out_of_fold,
                                              min_abstained=args.min_abstained, margin_se=args.margin_se, abstainer=args.abstainer, tree_params=dict(_tree_param(t) for t in args.tree_param),
                                              l2=args.l2, figures=report) + "\n", encoding="utf-8")
         print(f"wrote {args.model_out or MODEL_FILE}", file=sys.stderr)

@@ -34,6 +34,7 @@ __all__ = ["SpanRanker", "Abstainer", "Answerable", "ANSWERABLE_FEATURES", "Choi
            "candidate_rows"]
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
+_MODEL_KEYS = {"rerank_features", "rerank", "bag"}    # written only when the model has them
 MODEL_FORMAT = 3
 TOP_SENTENCES = 9     # sentences whose spans are scored, by coverage
 
@@ -194,10 +195,13 @@ class SpanRanker:
             abstain["trees"] = a.trees.splitlines()
         second = {"rerank_features": CONTEXT_FEATURES, "rerank": self.rerank.splitlines()} if self.rerank else {}
         bag = {"bag": [{"trees": t.splitlines(), "rerank": r.splitlines()} for t, r in self.bag]} if self.bag else {}
-        return json.dumps({"format": MODEL_FORMAT, "features": FEATURE_NAMES, "mean": self.mean, "scale": self.scale,
-                           "coef": self.coef, "answer_chars": self.answer_chars, "abstain": abstain, **extra,
-                           "trees": self.trees.splitlines(), **second, **bag},
-                          ensure_ascii=False, indent=1)
+        model = {"format": MODEL_FORMAT, "features": FEATURE_NAMES, "mean": self.mean, "scale": self.scale,
+                 "coef": self.coef, "answer_chars": self.answer_chars, "abstain": abstain,
+                 "trees": self.trees.splitlines(), **second, **bag}
+        taken = sorted(set(extra) & (set(model) | _MODEL_KEYS))
+        if taken:
+            raise ValueError(f"{', '.join(taken)}: the model's own keys, not for what it was fitted with")
+        return json.dumps({**model, **extra}, ensure_ascii=False, indent=1)
 
     def __post_init__(self):
         self._booster = self._second = None

@@ -54,12 +54,19 @@ def test_the_model_file_round_trips_its_trees(tmp_path):
     ranker = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, answer_chars=8, trees=_trees(N),
                         abstainer=Abstainer([0.0] * k, [1.0] * k, [0.1] * k, 0.0, 0.3))
     path = tmp_path / "model.json"
-    path.write_text(ranker.to_json())
+    path.write_text(ranker.to_json(bagged=False, scorer="trees", fitted_on=["a/dev.jsonl"]))   # what it was fitted with
     assert json.loads(path.read_text())["format"] == MODEL_FORMAT
     again = SpanRanker.load(path)
     rows = np.random.default_rng(1).random((5, N))
     assert np.allclose(again.scores(rows), ranker.scores(rows))
     assert again.answer_chars == 8 and again.abstainer.threshold == 0.3
+
+
+@pytest.mark.parametrize("key", ["bag", "rerank", "trees", "format"])
+def test_what_a_model_was_fitted_with_never_takes_the_place_of_the_model_s_own_keys(key):
+    ranker = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, trees=_trees(N))
+    with pytest.raises(ValueError, match=key):
+        ranker.to_json(**{key: False})
 
 
 def _with_answerable():
