@@ -80,7 +80,7 @@ def _kind_zh(q: str) -> str:
         return "amount"
     if re.search(r"何时|什么时候|哪一?年|年份|哪一?天|哪个月|几月|几号|几日|日期|什么时间|时间是|哪一?日", q):
         return "date"
-    if re.search(r"哪些|哪几|哪家|哪个(公司|企业|单位|组织|机构)|名单|分别是|是哪|有哪", q):
+    if re.search(r"哪些|哪几|哪[二两三四五六七八九十]|哪家|哪个(公司|企业|单位|组织|机构)|名单|分别是|是哪|有哪", q):
         return "list"
     if re.search(r"谁|哪位|什么人|姓名", q):
         return "person"

@@ -149,6 +149,8 @@ def test_the_question_word_is_read_on_whole_words(question, wh, wh_class):
     ("青禾港最早的码头是哪个?", "other"),
     ("哪些公司经营青禾港的渡轮?", "list"),
     ("青禾港有哪几座灯塔?", "list"),
+    ("青禾港的渡轮往来于哪两个地方?", "list"),     # which two
+    ("青禾港的渡輪往來於哪兩個地方?", "list"),
     ("青禾港的灯塔建于何年?", "date"),              # asks when, as 哪一年 does
     ("青禾港的灯塔建于什么时期?", "date"),
     ("青禾港的灯塔是什么时候建成的?", "date"),

@@ -35,6 +35,7 @@ def alternatives(terms) -> set[str]:
     ("青禾市质量奖是哪一年设立的?", "date"),
     ("哪些企业获得了青禾市质量奖?", "list"),
     ("哪几家企业获得了青禾市质量奖?", "list"),      # which ones, not how many
+    ("青禾渡轮往来于哪两个地方?", "list"),          # which two: the two of them
     ("谁担任青禾市评审委员会主任?", "person"),
     ("青禾展馆面积有多少平方米?", "number"),
     ("青禾市工业产值占全市生产总值的多少百分比?", "number"),    # a share of money is no amount
