@@ -67,6 +67,7 @@ class Question:
     own_names: set[tuple[str, ...]] = field(default_factory=set)  # the question's own proper names (大连市, 大连)
 
 
+_WHICH_SEVERAL = f"哪[{_NUMERALS.replace('一', '')}]"    # 哪两, 哪几: not 哪一 (which one)
 _SHARE_ZH = re.compile(r"(多少|几)的?(百分比|比例|比率|比重)|百分之(多少|几)|几成")
 
 
@@ -80,7 +81,7 @@ def _kind_zh(q: str) -> str:
         return "amount"
     if re.search(r"何时|什么时候|哪一?年|年份|哪一?天|哪个月|几月|几号|几日|日期|什么时间|时间是|哪一?日", q):
         return "date"
-    if re.search(r"哪些|哪几|哪[二两三四五六七八九十]|哪家|哪个(公司|企业|单位|组织|机构)|名单|分别是|是哪|有哪", q):
+    if re.search(r"哪些|" + _WHICH_SEVERAL + r"|哪家|哪个(公司|企业|单位|组织|机构)|名单|分别是|是哪|有哪", q):
         return "list"
     if re.search(r"谁|哪位|什么人|姓名", q):
         return "person"
@@ -89,7 +90,7 @@ def _kind_zh(q: str) -> str:
     return "other"
 
 
-_SEVERAL_ZH = re.compile(f"哪些|哪[{_NUMERALS.replace('一', '')}]|名单|分别")   # 哪两, 哪几: not 哪一 (which one)
+_SEVERAL_ZH = re.compile(f"哪些|{_WHICH_SEVERAL}|名单|分别")
 
 
 def asks_several(norm: str) -> bool:
