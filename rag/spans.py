@@ -18,6 +18,7 @@ from rag.question import Question, Terms
 from rag.types import Hit
 from text.normalize import fold, has_cjk
 from text.sentences import split_sentences
+from text.numbers import CLASSIFIERS
 from text.tagged import Tagged, tag_words, transliteration_share
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "range_joints", "whole_figures",
@@ -196,8 +197,8 @@ def candidate_spans(view: SentenceView) -> list[Span]:
 
 def figure_joints(words: list[Tagged]) -> list[bool]:
     """Per word: it goes on with the figure the word before it is part of: a run of numerals
-    and their units with nothing between them ("2001年12月17日", "8.57万", "3000平方米"), or a
-    clock time ("5:30").
+    and their units with nothing between them ("2001年12月17日", "8.57万", "3000平方米", "6号线",
+    "20世纪80年代"), a code of letters and digits ("H1N1"), or a clock time ("5:30").
 
     >>> from text.tagged import tag_words
     >>> figure_joints(tag_words("于2001年12月17日启用"))
@@ -210,10 +211,36 @@ def figure_joints(words: list[Tagged]) -> list[bool]:
             continue
         if a.flag == "m" and b.flag in ("m", "q"):
             joined[k] = True
+        elif _unit_word(a, b) or (b.flag == "m" and a.text in _CALENDAR_UNITS and joined[k - 1]) or _code(a, b):
+            joined[k] = True
         elif b.text == ":" and a.text.isdigit() and k + 1 < len(words) and words[k + 1].text.isdigit() \
                 and words[k + 1].start == b.end:
             joined[k] = joined[k + 1] = True
     return joined
+
+
+# a measure word that jieba tags as part of a longer word ("10|号线", "20|年代", "6|年级"), and
+# the calendar's units of more than one character, which a date may go on after ("20世纪20年代")
+_UNIT_STARTS = frozenset(CLASSIFIERS + "号")
+_CALENDAR_UNITS = frozenset({"世纪", "年代"})
+_NUMERAL_END = frozenset("0123456789〇零一二两三四五六七八九十百千万亿")
+
+
+def _unit_word(a: Tagged, b: Tagged) -> bool:
+    """`b` is the unit of the number `a` ends with, glued to it in a word of its own that jieba
+    tags as no name ("号线" of "6号线", "年代" of "20年代", "世纪" of "20世纪"; not "日本" of
+    "3日本", nor anything after "年" of "2010年", which is a unit already)."""
+    return (a.flag == "m" and a.text[-1:] in _NUMERAL_END and len(b.text) >= 2
+            and not b.flag.startswith(("nr", "ns", "nt", "nz"))
+            and (b.text[0] in _UNIT_STARTS or b.text in _CALENDAR_UNITS))
+
+
+def _code(a: Tagged, b: Tagged) -> bool:
+    """Latin letters and digits glued into one code ("H1N1", "A350", "5km"): cut at the digits,
+    its parts are no answer ("H1N" of "H1N1", "350" of "A350")."""
+    pair = a.text + b.text
+    return (pair.isascii() and pair.isalnum() and any(ch.isalpha() for ch in pair)
+            and any(ch.isdigit() for ch in pair))
 
 
 def name_joints(words: list[Tagged]) -> list[bool]:
@@ -387,7 +414,7 @@ def range_joints(words: list[Tagged], figure: list[bool] | None = None) -> list[
         while m + 1 < len(words) and figure[m + 1]:
             m += 1
         after = words[m + 1].text if m + 1 < len(words) and words[m + 1].start == words[m].end else ""
-        if not first or _unit(words[m]) == first or (not _unit(words[m]) and after.startswith(first)):
+        if not first or _unit(words[m]).startswith(first) or (not _unit(words[m]) and after.startswith(first)):
             joined[k] = joined[k + 1] = True
     return joined
 

@@ -54,6 +54,22 @@ def test_an_answer_that_cuts_a_figure_is_widened_to_the_whole_figure(cut, whole)
 
 
 @pytest.mark.parametrize("cut, whole", [
+    ("8", "8号线"),                    # a line number: jieba takes 号线 for one word
+    ("19世纪", "19世纪80年代"),        # a decade of a century
+    ("80", "19世纪80年代"),
+    ("3", "3年级"),                    # a school year
+    ("2010年", "2010年"),              # 年 is the unit already: the place after it is not
+    ("H7N", "H7N9"),                   # a code of letters and digits
+    ("350", "A350"),
+])
+def test_a_figure_goes_on_into_a_unit_cut_as_a_word_of_its_own_and_a_code_is_whole(cut, whole):
+    view = _views("什么？", "青禾地铁8号线在19世纪80年代只有3年级学生乘坐，2010年日本来的游客更多，"
+                          "H7N9流感后北岸航空订购了A350客机。")[0]
+    assert _cut(view, cut).text == cut
+    assert whole_figures(_cut(view, cut)).text == whole
+
+
+@pytest.mark.parametrize("cut, whole", [
     ("2009年9月16日", "2009年9月16日至23日"),   # a date cut from the end of its range
     ("23日", "2009年9月16日至23日"),            # and from its start
     ("4", "4～6次"),                            # a count
@@ -63,10 +79,11 @@ def test_an_answer_that_cuts_a_figure_is_widened_to_the_whole_figure(cut, whole)
     ("2001年", "2001年"),                       # 到 a verb between figures of two units
     ("2010年", "2010年"),
     ("1271年", "1271年"),                       # 至元 is an era name, not a range
+    ("1969年", "1969年至1970年间"),             # the second end's unit goes on (年间)
 ])
 def test_an_answer_that_cuts_a_range_of_figures_is_widened_to_the_whole_range(cut, whole):
     sentence = ("赛事于2009年9月16日至23日举行，每年办4～6次，决赛以7-1获胜，1998年到北岸，青禾－北岸线开通，"
-                "他2001年到3所大学任教，2010年到30岁才成婚，1271年至元八年建城。")
+                "他2001年到3所大学任教，2010年到30岁才成婚，1271年至元八年建城，1969年至1970年间修路。")
     view = _views("什么？", sentence)[0]
     assert _cut(view, cut).text == cut
     assert whole_figures(_cut(view, cut)).text == whole
