@@ -175,17 +175,19 @@ def _content(words) -> list[str]:
             and w.text not in STOP_WORDS]
 
 
-def _answer_type(q: Question, norm: str, wh_class: str) -> str:
+def _answer_type(q: Question, norm: str, wh_class: str, wh: str = "") -> str:
     """What the answer is (ANSWER_TYPES): the question's kind where it names one; a question
     of kind "list" that asks for one thing (哪家公司, 是哪个) is typed as any other single
     question; one asking when (何年, 什么时期) is a date, and one asking how long, how big or how
-    far (多久, 多大, 多远) a number."""
+    far (多久, 多大, 多远) a number. A share is asked by a question for a number, or by one whose
+    slot has no question word (占有率达百分比以上?); a question for which or what that states a share
+    (哪一城市拥有约百分之十六的就业机会) asks for no share."""
     if q.kind in ("count", "amount", "date", "list", "person"):
         if q.kind == "list" and _PERSON_Q.search(norm):
             return "person"
         if q.kind != "list" or q.several or q.lang != "zh":
             return q.kind
-    if _PERCENT_Q.search(norm):
+    if _PERCENT_Q.search(norm) and (q.kind == "number" or not wh):
         return "percent"
     if q.kind == "number":
         return "number"
@@ -270,7 +272,7 @@ def frame(q: Question) -> Frame:
     bigrams = frozenset(rest[k:k + 2] for k in range(len(rest) - 1)
                         if _CJK.fullmatch(rest[k:k + 2]) and not set(rest[k:k + 2]) <= _SKIP)
     wh_kind = "what" if slot_at_end else wh_class(wh, after_text)
-    return Frame(answer_type=_answer_type(q, norm, wh_kind), wh=wh, left=left, right=right, head=head,
+    return Frame(answer_type=_answer_type(q, norm, wh_kind, wh), wh=wh, left=left, right=right, head=head,
                  years=years, ordinals=ordinals, classifier=q.classifier, bigrams=bigrams,
                  terms=tuple(q.keywords.items()), names=question_names(tag_words(to_simplified(q.text))),
                  before=before_text, after=after_text, rest=rest, wh_class=wh_kind, asked=asked)

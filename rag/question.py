@@ -85,9 +85,14 @@ def _kind_zh(q: str) -> str:
         return "list"
     if re.search(r"谁|哪位|什么人|姓名", q):
         return "person"
-    if _ZH_QWORD.search(q):
+    if _asks_how_many(q):
         return "number"
     return "other"
+
+
+def _asks_how_many(norm: str) -> bool:
+    """多少 or 几 stands in the question as a question word, not inside a name (几内亚)."""
+    return any(m is not None and m.group(0) in ("多少", "几") for _, _, m in question_word_spans(norm))
 
 
 _SEVERAL_ZH = re.compile(f"哪些|{_WHICH_SEVERAL}|名单|分别")
@@ -165,6 +170,10 @@ def _standard_question_words(norm: str) -> str:
     return norm.replace("甚么", "什么")
 
 
+# words that start as a question word does and ask nothing: almost (几乎), even if (哪怕)
+_LOOKALIKES = frozenset({"几乎", "哪怕"})
+
+
 def question_word_spans(norm: str) -> list[tuple[int, int, re.Match | None]]:
     """Where a Chinese question's question words are: (start, end, the question word's match)
     per question word, in order, read against jieba's words (`rag.frame` takes the first as the
@@ -173,9 +182,9 @@ def question_word_spans(norm: str) -> list[tuple[int, int, re.Match | None]]:
       why; 科罗拉多|大学 holds no 多大); inside one word it may follow other characters (有何,
       因何, 由谁来);
     - a word that starts as a question word and goes on with characters that are no word is a
-      name (何鸿燊, 几内亚), with no question word; the rest of a word that is one character, a
-      measure word or a numeral goes with the question word (什么样, 几天, 哪三关), a word of its
-      own does not (哪些|地方);
+      name (何鸿燊, 几内亚), with no question word, as are 几乎 (almost) and 哪怕 (even if); the
+      rest of a word that is one character, a measure word or a numeral goes with the question
+      word (什么样, 几天, 哪三关), a word of its own does not (哪些|地方);
     - a 第 before it (第几届) and the measure word jieba cuts off after 哪, 多少 or 几 (哪|一个,
       多少|家) go with it, with no match of their own.
 
@@ -200,6 +209,8 @@ def question_word_spans(norm: str) -> list[tuple[int, int, re.Match | None]]:
             covered, takes_measure = end, False
             continue
         takes_measure = False
+        if w in _LOOKALIKES:
+            continue
         found = None
         for i in range(max(at, covered) - at, len(w)):
             m = ZH_QUESTION_WORDS.match(norm, at + i)

@@ -159,6 +159,10 @@ def test_the_question_word_is_read_on_whole_words(question, wh, wh_class):
     ("青禾港的码头占地多大?", "number"),
     ("青禾港的货运收入占全市产值的多少百分比?", "percent"),    # a share, though of money
     ("青禾港的渡轮乘客中游客占多少比例?", "percent"),
+    ("青禾港的渡轮在市场的占有率达百分之几以上?", "percent"),
+    ("哪一个码头的货运量占全港的百分之四十?", "other"),         # states a share, asks which
+    ("青禾港以哪一种货物的比例最高?", "other"),
+    ("青禾港的灯塔几乎照亮了哪个国家的海岸?", "place"),       # 几乎 (almost) asks nothing
 ])
 def test_a_question_for_one_thing_is_typed_as_that_thing(question, answer_type):
     assert frame(analyze(question)).answer_type == answer_type

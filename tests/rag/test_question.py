@@ -41,6 +41,8 @@ def alternatives(terms) -> set[str]:
     ("青禾市工业产值占全市生产总值的多少百分比?", "number"),    # a share of money is no amount
     ("青禾市出口收入约占总收入的百分之多少?", "number"),
     ("青禾市的评选标准是什么?", "other"),
+    ("青禾中学开设几何学课程的目的是什么?", "other"),    # 几 inside a word asks no number
+    ("青禾公司在几内亚的工厂生产什么?", "other"),
 ])
 def test_kind_of_a_chinese_question(d, question, kind):
     q = analyze(question, dictionary=d)
