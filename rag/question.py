@@ -172,6 +172,7 @@ def _standard_question_words(norm: str) -> str:
 
 # words that start as a question word does and ask nothing: almost (几乎), even if (哪怕)
 _LOOKALIKES = frozenset({"几乎", "哪怕"})
+_A_FEW = re.compile(r"(?:这|那|好|近|每隔)$")    # before 几, it means "a few" (这几年, 好几个, 每隔几天)
 
 
 def question_word_spans(norm: str) -> list[tuple[int, int, re.Match | None]]:
@@ -182,7 +183,8 @@ def question_word_spans(norm: str) -> list[tuple[int, int, re.Match | None]]:
       why; 科罗拉多|大学 holds no 多大); inside one word it may follow other characters (有何,
       因何, 由谁来);
     - a word that starts as a question word and goes on with characters that are no word is a
-      name (何鸿燊, 几内亚), with no question word, as are 几乎 (almost) and 哪怕 (even if); the
+      name (何鸿燊, 几内亚), with no question word, as are 几乎 (almost), 哪怕 (even if), 几何
+      before a noun (几何光学, geometry) and 几 after 这, 那, 好, 近 or 每隔 (这几年: a few); the
       rest of a word that is one character, a measure word or a numeral goes with the question
       word (什么样, 几天, 哪三关), a word of its own does not (哪些|地方);
     - a 第 before it (第几届) and the measure word jieba cuts off after 哪, 多少 or 几 (哪|一个,
@@ -209,8 +211,8 @@ def question_word_spans(norm: str) -> list[tuple[int, int, re.Match | None]]:
             covered, takes_measure = end, False
             continue
         takes_measure = False
-        if w in _LOOKALIKES:
-            continue
+        if w in _LOOKALIKES or (w == "几何" and has_cjk(norm[end:end + 1])):
+            continue                      # 几乎 (almost); 几何 before a noun is geometry (几何光学)
         found = None
         for i in range(max(at, covered) - at, len(w)):
             m = ZH_QUESTION_WORDS.match(norm, at + i)
@@ -220,6 +222,8 @@ def question_word_spans(norm: str) -> list[tuple[int, int, re.Match | None]]:
         if found is None:
             continue
         i, m = found
+        if m.group(0) == "几" and _A_FEW.search(norm, 0, at + i):
+            continue                      # 这几年, 每隔几天: a few, not how many
         # what follows the match in the word it ends in
         last = next(a + len(v) for a, v in words[k:] if a + len(v) >= m.end())
         rest = norm[m.end():last]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,9 +32,11 @@ from rag.rerank import CONTEXT_FEATURES, RERANK_TOP, context_rows
 from rag.spans import SentenceView, Span, candidate_spans, glossed_term
 
 __all__ = ["SpanRanker", "Abstainer", "Answerable", "ANSWERABLE_FEATURES", "Choice", "MODEL_FILE", "MODEL_FORMAT", "TOP_SENTENCES", "ABSTAIN_FEATURES",
-           "candidate_rows"]
+           "candidate_rows", "of_the_asked_type", "FIGURE_TYPES"]
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
+FIGURE_TYPES = ("count", "amount", "percent", "number")    # answer types that are figures
+_NUMERAL = re.compile(r"[0-9〇零一二两三四五六七八九十百千万亿半]")
 _MODEL_KEYS = {"rerank_features", "rerank", "bag"}    # written only when the model has them
 MODEL_FORMAT = 3
 TOP_SENTENCES = 9     # sentences whose spans are scored, by coverage
@@ -69,6 +72,14 @@ def _load_trees(text: str, n_features: int, what: str):
 def _logistic(x, mean, scale, coef, intercept: float) -> float:
     z = intercept + sum(w * (v - m) / s for v, m, s, w in zip(x, mean, scale, coef))
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def of_the_asked_type(span: Span, frame: Frame) -> bool:
+    """The span may answer the question as its type asks: for a figure asked with 多少, 几 or
+    how many (how much, what share, how long) only a span holding a numeral ("3.5米", "两成",
+    "半年"); "道路通行能力" says no figure for 全长多少. Any span may answer other questions."""
+    return (frame.answer_type not in FIGURE_TYPES or frame.wh_class != "how_many"
+            or bool(_NUMERAL.search(span.norm)))
 
 
 @dataclass
@@ -267,18 +278,24 @@ class SpanRanker:
         `answer_chars` unless it is the best candidate itself; the shorter one on a tie.
 
         Widening takes "北岸门广场" over "北岸门" when the model is split between the two. A span
-        that is all an aside holds is taken with the term the aside glosses (`glossed_term`)."""
-        if not scored:
+        that is all an aside holds is taken with the term the aside glosses (`glossed_term`).
+        The answer is the best candidate of the type asked (`of_the_asked_type`: a figure for
+        how many), or none when no candidate is; the model's probability, and so the
+        abstention's features, are read over all of them: an answer below a better-scored
+        one of another type is less sure."""
+        allowed = [k for k in range(len(scored)) if of_the_asked_type(scored[k][1], frame)]
+        if not allowed:
             return None
         limit = self.answer_chars if answer_chars is None else answer_chars
         values = np.array([v for v, _ in scored])
         p = np.exp(values - values.max())
         p /= p.sum()
         keep = [k for k in range(len(scored)) if p[k] > 1e-4][:400]
-        best_k, best_mass = 0, float(p[0])
-        for k in range(min(widen_from, len(scored))):
+        first = allowed[0]
+        best_k, best_mass = first, float(p[first])
+        for k in allowed[:widen_from]:
             span = scored[k][1]
-            if k and len(span.text) > limit:
+            if k != first and len(span.text) > limit:
                 continue
             mass = sum(float(p[m]) for m in keep
                        if scored[m][1].sent is span.sent and span.start <= scored[m][1].start

@@ -43,6 +43,10 @@ def alternatives(terms) -> set[str]:
     ("青禾市的评选标准是什么?", "other"),
     ("青禾中学开设几何学课程的目的是什么?", "other"),    # 几 inside a word asks no number
     ("青禾公司在几内亚的工厂生产什么?", "other"),
+    ("青禾大学的几何光学课程由哪个学院开设?", "other"),  # 几何 before a noun: geometry
+    ("这几年青禾市发展最快的产业叫什么?", "other"),      # 这几年: these few years
+    ("青禾港每隔几天才有一班渡轮，渡轮由什么公司经营?", "other"),
+    ("这件古董价值几何?", "number"),                    # 几何 at the end: how much
 ])
 def test_kind_of_a_chinese_question(d, question, kind):
     q = analyze(question, dictionary=d)

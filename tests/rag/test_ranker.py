@@ -8,7 +8,11 @@ import pytest
 
 from common.errors import ConfigError
 from rag.features import FEATURE_NAMES
-from rag.ranker import ABSTAIN_FEATURES, MODEL_FORMAT, SpanRanker
+from rag.frame import frame
+from rag.question import analyze
+from rag.ranker import ABSTAIN_FEATURES, MODEL_FORMAT, SpanRanker, of_the_asked_type
+from rag.spans import candidate_spans, sentence_views
+from rag.types import Hit
 
 N = len(FEATURE_NAMES)
 
@@ -271,3 +275,16 @@ def test_a_bag_of_tree_models_scores_each_span_by_their_mean_and_round_trips(tmp
 def test_a_bag_without_trees_of_its_own_is_refused():
     with pytest.raises(ConfigError, match="bag"):
         SpanRanker([0.0] * N, [1.0] * N, [0.0] * N, bag=[(_trees(N), "")])
+
+
+@pytest.mark.parametrize("question, kept", [
+    ("青禾大桥全长多少？", ["2.8公里", "两成", "半年"]),      # a figure: spans holding a numeral
+    ("青禾大桥连接哪里？", ["2.8公里", "北岸与南湾", "两成", "半年"]),   # anything else: all of them
+])
+def test_a_question_for_a_figure_keeps_the_candidates_that_hold_a_numeral(question, kept):
+    hits = [Hit(chunk_id="d0:0", source="d0.txt", title="", date=None, score=1.0,
+                text="大桥全长约2.8公里，连接北岸与南湾，车流增加两成，工期半年。")]
+    view = sentence_views(analyze(question), hits)[0]
+    spans = {s.text: s for s in candidate_spans(view)}
+    f = frame(analyze(question))
+    assert [t for t in ["2.8公里", "北岸与南湾", "两成", "半年"] if of_the_asked_type(spans[t], f)] == kept

@@ -235,3 +235,11 @@ def test_a_chosen_aside_is_taken_with_the_term_it_glosses():
 def test_a_span_of_only_the_question_s_words_is_never_the_answer():
     ans = _read("1952年槐山书院改为什么学校？", PASSAGE)
     assert "1952" not in ans.answer
+
+
+def test_a_question_for_a_figure_is_answered_with_a_figure_or_not_at_all():
+    wordy = "青禾大桥横跨北江，连接北岸与南湾，大大提高了道路通行能力。"
+    assert _read("青禾大桥全长多少？", wordy).abstained          # no figure in the passage
+    reading = _read("青禾大桥全长多少？", wordy + "大桥全长约2.8公里，于1998年通车。")
+    assert not reading.abstained, reading
+    assert "2.8公里" in reading.answer, reading.answer
