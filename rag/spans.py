@@ -223,14 +223,14 @@ def figure_joints(words: list[Tagged]) -> list[bool]:
 # the calendar's units of more than one character, which a date may go on after ("20世纪20年代")
 _UNIT_STARTS = frozenset(CLASSIFIERS + "号")
 _CALENDAR_UNITS = frozenset({"世纪", "年代"})
-_NUMERAL_END = frozenset("0123456789〇零一二两三四五六七八九十百千万亿")
+_NUMERALS = "0123456789〇零一二两三四五六七八九十百千万亿"
 
 
 def _unit_word(a: Tagged, b: Tagged) -> bool:
     """`b` is the unit of the number `a` ends with, glued to it in a word of its own that jieba
     tags as no name ("号线" of "6号线", "年代" of "20年代", "世纪" of "20世纪"; not "日本" of
     "3日本", nor anything after "年" of "2010年", which is a unit already)."""
-    return (a.flag == "m" and a.text[-1:] in _NUMERAL_END and len(b.text) >= 2
+    return (a.flag == "m" and a.text[-1:] in _NUMERALS and len(b.text) >= 2
             and not b.flag.startswith(("nr", "ns", "nt", "nz"))
             and (b.text[0] in _UNIT_STARTS or b.text in _CALENDAR_UNITS))
 
@@ -386,7 +386,7 @@ def whole_figures(span: Span) -> Span:
 
 # between the two ends of a range; words are read folded, so ～ and － arrive as ~ and -
 _RANGE_MARKS = frozenset({"至", "到", "~", "-", "—", "–"})
-_NUMERAL_CHARS = "0123456789.〇零一二两三四五六七八九十百千万亿"
+_NUMERAL_CHARS = _NUMERALS + "."
 
 
 def range_joints(words: list[Tagged], figure: list[bool] | None = None) -> list[bool]:
