@@ -68,6 +68,7 @@ class Frame:
     rest: str = ""                # the question without its question word
     wh_class: str = "none"        # one of WH_CLASSES
     asked: tuple[str, ...] = ()   # the noun phrase the question word asks about, word by word (哪种营养因子 -> 营养, 因子)
+    several: bool = False         # it asks for more than one thing (哪些, 哪两个, 分别)
 
 
 def bigram_recall(grams: frozenset[str], text: str) -> float:
@@ -275,7 +276,8 @@ def frame(q: Question) -> Frame:
     return Frame(answer_type=_answer_type(q, norm, wh_kind, wh), wh=wh, left=left, right=right, head=head,
                  years=years, ordinals=ordinals, classifier=q.classifier, bigrams=bigrams,
                  terms=tuple(q.keywords.items()), names=question_names(tag_words(to_simplified(q.text))),
-                 before=before_text, after=after_text, rest=rest, wh_class=wh_kind, asked=asked)
+                 before=before_text, after=after_text, rest=rest, wh_class=wh_kind, asked=asked,
+                 several=q.several)
 
 
 def asked_phrase(wh: str, after: list[Tagged]) -> tuple[str, ...]:

@@ -173,6 +173,7 @@ def _standard_question_words(norm: str) -> str:
 # words that start as a question word does and ask nothing: almost (几乎), even if (哪怕)
 _LOOKALIKES = frozenset({"几乎", "哪怕"})
 _A_FEW = re.compile(r"(?:这|那|好|近|每隔)$")    # before 几, it means "a few" (这几年, 好几个, 每隔几天)
+_CLAUSE_END = re.compile(r"\s*(?:[？?。！!，,；;]|$)")
 
 
 def question_word_spans(norm: str) -> list[tuple[int, int, re.Match | None]]:
@@ -187,6 +188,8 @@ def question_word_spans(norm: str) -> list[tuple[int, int, re.Match | None]]:
       before a noun (几何光学, geometry) and 几 after 这, 那, 好, 近 or 每隔 (这几年: a few); the
       rest of a word that is one character, a measure word or a numeral goes with the question
       word (什么样, 几天, 哪三关), a word of its own does not (哪些|地方);
+    - 为什么 that ends a clause right after a word ending in 称 is 称为 what (简称|为什么: "what
+      is it called for short"); why needs a clause after it (名称|为什么叫白宫);
     - a 第 before it (第几届) and the measure word jieba cuts off after 哪, 多少 or 几 (哪|一个,
       多少|家) go with it, with no match of their own.
 
@@ -224,6 +227,8 @@ def question_word_spans(norm: str) -> list[tuple[int, int, re.Match | None]]:
         i, m = found
         if m.group(0) == "几" and _A_FEW.search(norm, 0, at + i):
             continue                      # 这几年, 每隔几天: a few, not how many
+        if m.group(0) == "为什么" and k and words[k - 1][1].endswith("称") and _CLAUSE_END.match(norm, m.end()):
+            i, m = i + 1, ZH_QUESTION_WORDS.match(norm, at + i + 1)    # 简称|为什么 at a clause's end: 称为 what
         # what follows the match in the word it ends in
         last = next(a + len(v) for a, v in words[k:] if a + len(v) >= m.end())
         rest = norm[m.end():last]

@@ -29,14 +29,14 @@ from common.errors import ConfigError
 from rag.features import FEATURE_NAMES, SpanContext, feature_vector
 from rag.frame import Frame, bigram_recall, names_found, sentence_bigram_recall, term_coverage, title_run, unmatched_run
 from rag.rerank import CONTEXT_FEATURES, RERANK_TOP, context_rows
-from rag.spans import SentenceView, Span, candidate_spans, glossed_term
+from rag.spans import COORDINATORS, NUMERALS, SentenceView, Span, candidate_spans, glossed_term
 
 __all__ = ["SpanRanker", "Abstainer", "Answerable", "ANSWERABLE_FEATURES", "Choice", "MODEL_FILE", "MODEL_FORMAT", "TOP_SENTENCES", "ABSTAIN_FEATURES",
-           "candidate_rows", "of_the_asked_type", "FIGURE_TYPES"]
+           "candidate_rows", "in_a_list", "of_the_asked_type", "FIGURE_TYPES"]
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
 FIGURE_TYPES = ("count", "amount", "percent", "number")    # answer types that are figures
-_NUMERAL = re.compile(r"[0-9〇零一二两三四五六七八九十百千万亿半]")
+_NUMERAL = re.compile(f"[{NUMERALS}半]")    # 两成, 半年
 _MODEL_KEYS = {"rerank_features", "rerank", "bag"}    # written only when the model has them
 MODEL_FORMAT = 3
 TOP_SENTENCES = 9     # sentences whose spans are scored, by coverage
@@ -80,6 +80,15 @@ def of_the_asked_type(span: Span, frame: Frame) -> bool:
     "半年"); "道路通行能力" says no figure for 全长多少. Any span may answer other questions."""
     return (frame.answer_type not in FIGURE_TYPES or frame.wh_class != "how_many"
             or bool(_NUMERAL.search(span.norm)))
+
+
+def in_a_list(span: Span) -> bool:
+    """The span holds a list, or is an item of one: a coordinator (和, 与, 、...) inside it, or
+    right before or after it ("北岸与南湾"; "南湾" and "《古榕》" of "北岸与南湾", "《古榕》、《山茶》")."""
+    words = span.sent.words
+    return any(w.text in COORDINATORS for w in words[span.i + 1:span.j - 1]) \
+        or (span.i > 0 and words[span.i - 1].text in COORDINATORS) \
+        or (span.j < len(words) and words[span.j].text in COORDINATORS)
 
 
 @dataclass
@@ -280,12 +289,16 @@ class SpanRanker:
         Widening takes "北岸门广场" over "北岸门" when the model is split between the two. A span
         that is all an aside holds is taken with the term the aside glosses (`glossed_term`).
         The answer is the best candidate of the type asked (`of_the_asked_type`: a figure for
-        how many), or none when no candidate is; the model's probability, and so the
-        abstention's features, are read over all of them: an answer below a better-scored
-        one of another type is less sure."""
+        how many), or none when no candidate is; for a question that asks for several things
+        (哪些, 哪两个), the best of the `widen_from` best that is a list or an item of one
+        (`in_a_list`), when any is. The model's probability, and so the abstention's features,
+        are read over all of them: an answer below a better-scored one of another type is less sure."""
         allowed = [k for k in range(len(scored)) if of_the_asked_type(scored[k][1], frame)]
         if not allowed:
             return None
+        if frame.several:
+            listed = [k for k in allowed[:widen_from] if in_a_list(scored[k][1])]
+            allowed = listed or allowed
         limit = self.answer_chars if answer_chars is None else answer_chars
         values = np.array([v for v, _ in scored])
         p = np.exp(values - values.max())

@@ -24,7 +24,7 @@ from text.tagged import Tagged, tag_words, transliteration_share
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "range_joints", "whole_figures",
            "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "INTERPUNCTS",
            "coordination_joints", "whole_list", "joins_items", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head", "without_copula",
-           "chunk_position", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT"]
+           "chunk_position", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT", "NUMERALS"]
 
 MAX_WORDS = 7
 MAX_CHARS = 40
@@ -223,14 +223,14 @@ def figure_joints(words: list[Tagged]) -> list[bool]:
 # the calendar's units of more than one character, which a date may go on after ("20世纪20年代")
 _UNIT_STARTS = frozenset(CLASSIFIERS + "号")
 _CALENDAR_UNITS = frozenset({"世纪", "年代"})
-_NUMERALS = "0123456789〇零一二两三四五六七八九十百千万亿"
+NUMERALS = "0123456789〇零一二两三四五六七八九十百千万亿"    # the characters a figure is written with
 
 
 def _unit_word(a: Tagged, b: Tagged) -> bool:
     """`b` is the unit of the number `a` ends with, glued to it in a word of its own that jieba
     tags as no name ("号线" of "6号线", "年代" of "20年代", "世纪" of "20世纪"; not "日本" of
     "3日本", nor anything after "年" of "2010年", which is a unit already)."""
-    return (a.flag == "m" and a.text[-1:] in _NUMERALS and len(b.text) >= 2
+    return (a.flag == "m" and a.text[-1:] in NUMERALS and len(b.text) >= 2
             and not b.flag.startswith(("nr", "ns", "nt", "nz"))
             and (b.text[0] in _UNIT_STARTS or b.text in _CALENDAR_UNITS))
 
@@ -386,7 +386,7 @@ def whole_figures(span: Span) -> Span:
 
 # between the two ends of a range; words are read folded, so ～ and － arrive as ~ and -
 _RANGE_MARKS = frozenset({"至", "到", "~", "-", "—", "–"})
-_NUMERAL_CHARS = _NUMERALS + "."
+_NUMERAL_CHARS = NUMERALS + "."
 
 
 def range_joints(words: list[Tagged], figure: list[bool] | None = None) -> list[bool]:

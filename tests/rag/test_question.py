@@ -318,6 +318,9 @@ def test_taiwan_question_words_are_read_as_their_standard_form(d, question, wh, 
     ("青禾港的灯塔是哪一年建成的?", ["哪一年"]),
     ("为什么青禾港的灯塔停用了?", ["为什么"]),
     ("青禾港的新灯塔被称为什么?", ["什么"]),               # 称为|什么
+    ("青禾港务局简称为什么?", ["什么"]),                   # 简称|为什么 ending the question: called what
+    ("青禾港的灯塔俗称为什么，又称为什么?", ["什么", "什么"]),
+    ("青禾港这个名称为什么沿用至今?", ["为什么"]),          # a clause goes on after it: why
     ("青禾港有几个灯塔?", ["几个"]),
     ("青禾港的灯塔第几次翻修?", ["第几次"]),
     ("青禾港有多少家船厂?", ["多少", "家"]),                # 多少|家: the measure word goes with it

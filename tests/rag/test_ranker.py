@@ -10,7 +10,7 @@ from common.errors import ConfigError
 from rag.features import FEATURE_NAMES
 from rag.frame import frame
 from rag.question import analyze
-from rag.ranker import ABSTAIN_FEATURES, MODEL_FORMAT, SpanRanker, of_the_asked_type
+from rag.ranker import ABSTAIN_FEATURES, MODEL_FORMAT, SpanRanker, in_a_list, of_the_asked_type
 from rag.spans import candidate_spans, sentence_views
 from rag.types import Hit
 
@@ -288,3 +288,28 @@ def test_a_question_for_a_figure_keeps_the_candidates_that_hold_a_numeral(questi
     spans = {s.text: s for s in candidate_spans(view)}
     f = frame(analyze(question))
     assert [t for t in ["2.8公里", "北岸与南湾", "两成", "半年"] if of_the_asked_type(spans[t], f)] == kept
+
+
+def _ferry_spans(question: str):
+    hits = [Hit(chunk_id="d0:0", source="d0.txt", title="", date=None, score=1.0,
+                text="青禾渡轮于1998年启用，往来北岸与南湾，船长为林知远。")]
+    q = analyze(question)
+    views = sentence_views(q, hits)
+    return views, {s.text: s for v in views for s in candidate_spans(v)}, frame(q)
+
+
+def test_a_list_and_its_items_are_in_a_list():
+    _, spans, _ = _ferry_spans("青禾渡轮往来于哪两个地方？")
+    assert [t for t in ["北岸与南湾", "南湾", "北岸", "1998年启用", "林知远"] if in_a_list(spans[t])] \
+        == ["北岸与南湾", "南湾", "北岸"]
+
+
+@pytest.mark.parametrize("question, chosen", [
+    ("青禾渡轮往来于哪两个地方？", "北岸与南湾"),   # several things asked: the best list, over a better-scored date
+    ("青禾渡轮哪一年启用？", "1998年启用"),          # one thing asked: the best-scored span
+])
+def test_a_question_for_several_things_is_answered_with_a_list_when_one_is_ranked(question, chosen):
+    views, spans, f = _ferry_spans(question)
+    ranker = SpanRanker([0.0] * N, [1.0] * N, [0.0] * N)
+    scored = [(3.0, spans["1998年启用"]), (1.0, spans["北岸与南湾"]), (0.5, spans["林知远"])]
+    assert ranker.choose(scored, views, f).span.text == chosen
