@@ -68,6 +68,9 @@ class Question:
 
 
 _WHICH_SEVERAL = f"哪[{_NUMERALS.replace('一', '')}]"    # 哪两, 哪几: not 哪一 (which one)
+# a roster asked for: 名单 with what or who after it in its clause (获奖名单是什么, 名单上有谁); a
+# question that only names one (入选名单的年份, 在名单中排名多少, 为什么列入名单) asks no roster
+_ROSTER = r"名单[^，,。？?；;]*?(?:什么|谁|啥)"
 _SHARE_ZH = re.compile(r"(多少|几)的?(百分比|比例|比率|比重)|百分之(多少|几)|几成")
 
 
@@ -81,7 +84,7 @@ def _kind_zh(q: str) -> str:
         return "amount"
     if re.search(r"何时|什么时候|哪一?年|年份|哪一?天|哪个月|几月|几号|几日|日期|什么时间|时间是|哪一?日", q):
         return "date"
-    if re.search(r"哪些|" + _WHICH_SEVERAL + r"|哪家|哪个(公司|企业|单位|组织|机构)|名单|分别是|是哪|有哪", q):
+    if re.search(r"哪些|" + _WHICH_SEVERAL + r"|哪家|哪个(公司|企业|单位|组织|机构)|" + _ROSTER + r"|分别是|是哪|有哪", q):
         return "list"
     if re.search(r"谁|哪位|什么人|姓名", q):
         return "person"
@@ -95,7 +98,7 @@ def _asks_how_many(norm: str) -> bool:
     return any(m is not None and m.group(0) in ("多少", "几") for _, _, m in question_word_spans(norm))
 
 
-_SEVERAL_ZH = re.compile(f"哪些|{_WHICH_SEVERAL}|名单|分别")
+_SEVERAL_ZH = re.compile(f"哪些|{_WHICH_SEVERAL}|{_ROSTER}|分别")
 
 
 def asks_several(norm: str) -> bool:

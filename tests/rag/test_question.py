@@ -176,6 +176,9 @@ def test_year_only(d, question, year_only):
     ("青禾港是谁创办的?", False),
     ("青禾港有几个码头?", False),                 # how many is one figure
     ("青禾港的名单上有哪几家船厂?", True),
+    ("青禾市质量奖的获奖名单是什么?", True),          # a roster asked for
+    ("青禾港在百强港口名单中排名多少?", False),        # a roster named, a rank asked
+    ("青禾港在哪一年入选百强港口名单?", False),
     ("青禾港的渡轮由哪家公司经营?", False),       # kind "list" for the rules, but one name
     ("青禾港最早的码头是哪个?", False),
     ("青禾港的灯塔有哪一座最高?", False),
