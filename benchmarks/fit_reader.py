@@ -232,7 +232,7 @@ def out_of_fold_probabilities(A, right, index, folds: int = FOLDS, rounds: int =
     return out
 
 
-def abstention_threshold(conf, min_abstained: float, margin_se: float = 1.0) -> tuple[float, float]:
+def abstention_threshold(conf, min_abstained: float, margin_se: float = 1.75) -> tuple[float, float]:
     """The threshold (on a 0.005 grid) with the best concise accuracy on `conf` (outcomes) among
     those whose share of unanswerable questions abstained on, less `margin_se` standard errors
     of that share, is at least `min_abstained`; the best one whatever it abstains on when none

@@ -16,7 +16,7 @@ from text.normalize import has_cjk, is_traditional, normalize
 from text.numbers import CLASSIFIERS
 from text.tokenize import STOP_WORDS, chinese_words, lexical_tokens, stem, word_tokens
 
-__all__ = ["asks_several", "Question", "Terms", "analyze", "EN_COUNT_CLASSIFIERS", "ZH_QUESTION_WORDS", "first_question_word",
+__all__ = ["asks_several", "asks_several_en", "Question", "Terms", "analyze", "EN_COUNT_CLASSIFIERS", "ZH_QUESTION_WORDS", "first_question_word",
            "question_word_spans"]
 
 # A term and its alternatives, any of which meets it ("大连市" is met by "大连" too), with weights.
@@ -70,7 +70,7 @@ class Question:
 _WHICH_SEVERAL = f"哪[{_NUMERALS.replace('一', '')}]"    # 哪两, 哪几: not 哪一 (which one)
 # a roster asked for: 名单 with what or who after it in its clause (获奖名单是什么, 名单上有谁); a
 # question that only names one (入选名单的年份, 在名单中排名多少, 为什么列入名单) asks no roster
-_ROSTER = r"名单[^，,。？?；;]*?(?:什么|谁|啥)"
+_ROSTER = r"名单[^，,。？?；;]*?(?:(?<!为)什么(?!时)|谁|啥)"
 _SHARE_ZH = re.compile(r"(多少|几)的?(百分比|比例|比率|比重)|百分之(多少|几)|几成")
 
 
@@ -103,13 +103,23 @@ _SEVERAL_ZH = re.compile(f"哪些|{_WHICH_SEVERAL}|{_ROSTER}|分别")
 
 def asks_several(norm: str) -> bool:
     """A Chinese question asks for more than one thing: which ones (哪些, 哪几家), which two,
-    a roster (名单), each of them (分别). 哪家企业, 是哪个 and 有哪 ask for one: their kind is "list"
+    a roster (名单 with what or who after it), each of them (分别). 哪家企业, 是哪个 and 有哪 ask for one: their kind is "list"
     for the rules reader, which names every match, but the answer is one name.
 
     >>> asks_several("获奖企业有哪些"), asks_several("分别是多少"), asks_several("由哪家公司经营"), asks_several("首都是哪个")
     (True, True, False, False)
     """
     return bool(_SEVERAL_ZH.search(norm))
+
+
+def asks_several_en(norm: str) -> bool:
+    """An English question says it asks for more than one thing: which two, which ones, both,
+    respectively (a plain "which" asks for one, though the rules reader lists every match).
+
+    >>> asks_several_en("which two cities does the ferry link"), asks_several_en("which company runs the ferry")
+    (True, False)
+    """
+    return bool(re.search(r"\bwhich (two|three|four|five|ones)\b|\bboth\b|\brespectively\b", norm))
 
 
 def _kind_en(q: str) -> str:
@@ -176,7 +186,7 @@ def _standard_question_words(norm: str) -> str:
 # words that start as a question word does and ask nothing: almost (几乎), even if (哪怕)
 _LOOKALIKES = frozenset({"几乎", "哪怕"})
 _A_FEW = re.compile(r"(?:这|那|好|近|每隔)$")    # before 几, it means "a few" (这几年, 好几个, 每隔几天)
-_CLAUSE_END = re.compile(r"\s*(?:[？?。！!，,；;]|$)")
+_CLAUSE_END = re.compile(r"\s*[呢吗啊]?\s*(?:[？?。！!，,；;:：]|$)")    # a final particle may come first
 
 
 def question_word_spans(norm: str) -> list[tuple[int, int, re.Match | None]]:
@@ -191,8 +201,8 @@ def question_word_spans(norm: str) -> list[tuple[int, int, re.Match | None]]:
       before a noun (几何光学, geometry) and 几 after 这, 那, 好, 近 or 每隔 (这几年: a few); the
       rest of a word that is one character, a measure word or a numeral goes with the question
       word (什么样, 几天, 哪三关), a word of its own does not (哪些|地方);
-    - 为什么 that ends a clause right after a word ending in 称 is 称为 what (简称|为什么: "what
-      is it called for short"); why needs a clause after it (名称|为什么叫白宫);
+    - 为什么 or 为何 that ends a clause right after 称 is 称为 what (简称|为什么: "what is it
+      called for short"); why needs a clause after it (名称|为什么叫白宫);
     - a 第 before it (第几届) and the measure word jieba cuts off after 哪, 多少 or 几 (哪|一个,
       多少|家) go with it, with no match of their own.
 
@@ -230,7 +240,7 @@ def question_word_spans(norm: str) -> list[tuple[int, int, re.Match | None]]:
         i, m = found
         if m.group(0) == "几" and _A_FEW.search(norm, 0, at + i):
             continue                      # 这几年, 每隔几天: a few, not how many
-        if m.group(0) == "为什么" and k and words[k - 1][1].endswith("称") and _CLAUSE_END.match(norm, m.end()):
+        if m.group(0) in ("为什么", "为何") and norm[at + i - 1:at + i] == "称" and _CLAUSE_END.match(norm, m.end()):
             i, m = i + 1, ZH_QUESTION_WORDS.match(norm, at + i + 1)    # 简称|为什么 at a clause's end: 称为 what
         # what follows the match in the word it ends in
         last = next(a + len(v) for a, v in words[k:] if a + len(v) >= m.end())
@@ -285,8 +295,7 @@ def analyze(question: str, idf=None, dictionary: Dictionary | None = None) -> Qu
                 if noun:
                     q.more_counts.append((EN_COUNT_CLASSIFIERS.get(noun, ""), noun))
         q.year_only = bool(re.search(r"what year|which year|in what year", norm))
-        q.several = kind == "list" or bool(re.search(
-            r"\bwhich (two|three|four|five|ones)\b|\bboth\b|\brespectively\b", norm))
+        q.several = kind == "list" or asks_several_en(norm)
         q.wants_total = bool(re.search(r"\b(total|in all|altogether|overall|so far|in total|cumulative)\b", norm))
         own = word_tokens(norm)
     own = [w for w in own if w not in STOP_WORDS and not _ZH_QWORD.fullmatch(w)]

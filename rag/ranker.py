@@ -84,7 +84,9 @@ def of_the_asked_type(span: Span, frame: Frame) -> bool:
 
 def in_a_list(span: Span) -> bool:
     """The span holds a list, or is an item of one: a coordinator (和, 与, 、...) inside it, or
-    right before or after it ("北岸与南湾"; "南湾" and "《古榕》" of "北岸与南湾", "《古榕》、《山茶》")."""
+    right before or after it ("北岸与南湾"; "南湾" and "《古榕》" of "北岸与南湾", "《古榕》、《山茶》").
+    A clause that holds a list counts ("包括标准及高级，以及豪华客房"): items set off by commas
+    are lists too, and requiring none cost dev answers."""
     words = span.sent.words
     return any(w.text in COORDINATORS for w in words[span.i + 1:span.j - 1]) \
         or (span.i > 0 and words[span.i - 1].text in COORDINATORS) \
@@ -282,17 +284,18 @@ class SpanRanker:
 
     def choose(self, scored: list[tuple[float, Span]], views: list[SentenceView], frame: Frame,
                answer_chars: int | None = None, widen_from: int = 30) -> Choice | None:
-        """The answer: of the best `widen_from` candidates, the one that holds the most of the
-        model's probability (its own and that of the candidates inside it), no longer than
-        `answer_chars` unless it is the best candidate itself; the shorter one on a tie.
+        """The answer: of the best `widen_from` candidates the question may take, the one that
+        holds the most of the model's probability (its own and that of the candidates inside it),
+        no longer than `answer_chars` unless it is the first of them; the shorter one on a tie.
 
         Widening takes "北岸门广场" over "北岸门" when the model is split between the two. A span
         that is all an aside holds is taken with the term the aside glosses (`glossed_term`).
-        The answer is the best candidate of the type asked (`of_the_asked_type`: a figure for
-        how many), or none when no candidate is; for a question that asks for several things
-        (哪些, 哪两个), the best of the `widen_from` best that is a list or an item of one
-        (`in_a_list`), when any is. The model's probability, and so the abstention's features,
-        are read over all of them: an answer below a better-scored one of another type is less sure."""
+        The question may take the candidates of the type it asks (`of_the_asked_type`: a figure
+        for how many), and none when no candidate is; of those, a question that asks for several
+        things (哪些, 哪两个) takes the ones among the `widen_from` best that are a list or an item
+        of one (`in_a_list`), when any is. The model's probability, and so the abstention's
+        features, are read over all candidates: an answer below a better-scored one of another
+        type is less sure."""
         allowed = [k for k in range(len(scored)) if of_the_asked_type(scored[k][1], frame)]
         if not allowed:
             return None

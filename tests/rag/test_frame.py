@@ -166,3 +166,13 @@ def test_the_question_word_is_read_on_whole_words(question, wh, wh_class):
 ])
 def test_a_question_for_one_thing_is_typed_as_that_thing(question, answer_type):
     assert frame(analyze(question)).answer_type == answer_type
+
+
+@pytest.mark.parametrize("question, several", [
+    ("青禾渡轮往来于哪两个地方？", True),
+    ("青禾渡轮由哪家公司经营？", False),
+    ("Which two places does the Qinghe ferry link?", True),
+    ("Which company runs the Qinghe ferry?", False),     # a list for the rules reader, one name asked
+])
+def test_the_frame_asks_for_several_things_only_when_the_question_says_so(question, several):
+    assert frame(analyze(question)).several is several

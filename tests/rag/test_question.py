@@ -179,6 +179,8 @@ def test_year_only(d, question, year_only):
     ("青禾市质量奖的获奖名单是什么?", True),          # a roster asked for
     ("青禾港在百强港口名单中排名多少?", False),        # a roster named, a rank asked
     ("青禾港在哪一年入选百强港口名单?", False),
+    ("青禾港的获奖名单为什么推迟公布?", False),
+    ("青禾港的获奖名单是什么时候公布的?", False),
     ("青禾港的渡轮由哪家公司经营?", False),       # kind "list" for the rules, but one name
     ("青禾港最早的码头是哪个?", False),
     ("青禾港的灯塔有哪一座最高?", False),
@@ -322,6 +324,8 @@ def test_taiwan_question_words_are_read_as_their_standard_form(d, question, wh, 
     ("为什么青禾港的灯塔停用了?", ["为什么"]),
     ("青禾港的新灯塔被称为什么?", ["什么"]),               # 称为|什么
     ("青禾港务局简称为什么?", ["什么"]),                   # 简称|为什么 ending the question: called what
+    ("青禾港务局简称为何?", ["何"]),
+    ("青禾港务局简称为什么呢?", ["什么"]),
     ("青禾港的灯塔俗称为什么，又称为什么?", ["什么", "什么"]),
     ("青禾港这个名称为什么沿用至今?", ["为什么"]),          # a clause goes on after it: why
     ("青禾港有几个灯塔?", ["几个"]),

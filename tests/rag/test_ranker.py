@@ -298,6 +298,15 @@ def _ferry_spans(question: str):
     return views, {s.text: s for v in views for s in candidate_spans(v)}, frame(q)
 
 
+def test_titles_in_a_list_and_items_at_a_sentence_s_edges_are_in_a_list():
+    hits = [Hit(chunk_id="d0:0", source="d0.txt", title="", date=None, score=1.0,
+                text="北岸与南湾出版散文集《古榕》、《山茶》和杂志")]
+    q = analyze("青禾出版了哪些散文集？")
+    spans = {s.text: s for v in sentence_views(q, hits) for s in candidate_spans(v)}
+    assert all(in_a_list(spans[t]) for t in ["《古榕》", "《山茶》", "北岸", "杂志"])
+    assert not in_a_list(spans["出版散文集"])
+
+
 def test_a_list_and_its_items_are_in_a_list():
     _, spans, _ = _ferry_spans("青禾渡轮往来于哪两个地方？")
     assert [t for t in ["北岸与南湾", "南湾", "北岸", "1998年启用", "林知远"] if in_a_list(spans[t])] \
@@ -306,7 +315,9 @@ def test_a_list_and_its_items_are_in_a_list():
 
 @pytest.mark.parametrize("question, chosen", [
     ("青禾渡轮往来于哪两个地方？", "北岸与南湾"),   # several things asked: the best list, over a better-scored date
+    ("Which two places does the Qinghe ferry link?", "北岸与南湾"),
     ("青禾渡轮哪一年启用？", "1998年启用"),          # one thing asked: the best-scored span
+    ("Which year did the Qinghe ferry start?", "1998年启用"),
 ])
 def test_a_question_for_several_things_is_answered_with_a_list_when_one_is_ranked(question, chosen):
     views, spans, f = _ferry_spans(question)
