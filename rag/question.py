@@ -76,7 +76,9 @@ _SHARE_ZH = re.compile(r"(多少|几)的?(百分比|比例|比率|比重)|百分
 
 def _kind_zh(q: str) -> str:
     # 几家 asks how many, 哪几家 which ones
-    if re.search(r"(多少|(?<!哪)几)\s*[" + CLASSIFIERS + r"]", q) and not re.search(r"(多少|几)\s*[年月天日岁]", q):
+    # 几 after 这, 那, 好, 近 or 每隔 is "a few" (好几个), not how many
+    if re.search(r"(多少|(?<!哪)(?<!这)(?<!那)(?<!好)(?<!近)(?<!每隔)几)\s*[" + CLASSIFIERS + r"]", q) \
+            and not re.search(r"(多少|几)\s*[年月天日岁]", q):
         return "count"
     if _SHARE_ZH.search(q):    # 占产值的多少百分比: a share of the money, not the money
         return "number"

@@ -46,6 +46,8 @@ def alternatives(terms) -> set[str]:
     ("青禾大学的几何光学课程由哪个学院开设?", "other"),  # 几何 before a noun: geometry
     ("这几年青禾市发展最快的产业叫什么?", "other"),      # 这几年: these few years
     ("青禾港每隔几天才有一班渡轮，渡轮由什么公司经营?", "other"),
+    ("青禾港近几届质量奖由谁颁发?", "person"),          # 近几届, 好几个: a few, not how many
+    ("青禾港有好几个码头，其中最大的是哪个?", "list"),
     ("这件古董价值几何?", "number"),                    # 几何 at the end: how much
 ])
 def test_kind_of_a_chinese_question(d, question, kind):
