@@ -75,10 +75,8 @@ _SHARE_ZH = re.compile(r"(多少|几)的?(百分比|比例|比率|比重)|百分
 
 
 def _kind_zh(q: str) -> str:
-    # 几家 asks how many, 哪几家 which ones
-    # 几 after 这, 那, 好, 近 or 每隔 is "a few" (好几个), not how many
-    if re.search(r"(多少|(?<!哪)(?<!这)(?<!那)(?<!好)(?<!近)(?<!每隔)几)\s*[" + CLASSIFIERS + r"]", q) \
-            and not re.search(r"(多少|几)\s*[年月天日岁]", q):
+    # 几家 asks how many; 哪几家 which ones, and 好几个 has no question word (`question_word_spans`)
+    if _asks_how_many(q, counted=True) and not re.search(r"(多少|几)\s*[年月天日岁]", q):
         return "count"
     if _SHARE_ZH.search(q):    # 占产值的多少百分比: a share of the money, not the money
         return "number"
@@ -95,9 +93,14 @@ def _kind_zh(q: str) -> str:
     return "other"
 
 
-def _asks_how_many(norm: str) -> bool:
-    """多少 or 几 stands in the question as a question word, not inside a name (几内亚)."""
-    return any(m is not None and m.group(0) in ("多少", "几") for _, _, m in question_word_spans(norm))
+_COUNTED = re.compile(r"\s*[" + CLASSIFIERS + r"]")
+
+
+def _asks_how_many(norm: str, counted: bool = False) -> bool:
+    """多少 or 几 stands in the question as a question word, not inside a name (几内亚) nor as
+    "a few" (这几年); with `counted`, with a measure word after it (几家, 多少|家)."""
+    return any(m is not None and m.group(0) in ("多少", "几") and (not counted or _COUNTED.match(norm, m.end()))
+               for _, _, m in question_word_spans(norm))
 
 
 _SEVERAL_ZH = re.compile(f"哪些|{_WHICH_SEVERAL}|{_ROSTER}|分别")
