@@ -29,10 +29,10 @@ from common.errors import ConfigError
 from rag.features import FEATURE_NAMES, SpanContext, feature_vector
 from rag.frame import Frame, bigram_recall, names_found, sentence_bigram_recall, term_coverage, title_run, unmatched_run
 from rag.rerank import CONTEXT_FEATURES, RERANK_TOP, context_rows
-from rag.spans import COORDINATORS, NUMERALS, SentenceView, Span, candidate_spans, glossed_term
+from rag.spans import NUMERALS, SentenceView, Span, candidate_spans, glossed_term, in_a_list
 
 __all__ = ["SpanRanker", "Abstainer", "Answerable", "ANSWERABLE_FEATURES", "Choice", "MODEL_FILE", "MODEL_FORMAT", "TOP_SENTENCES", "ABSTAIN_FEATURES",
-           "candidate_rows", "in_a_list", "of_the_asked_type", "FIGURE_TYPES"]
+           "candidate_rows", "of_the_asked_type", "FIGURE_TYPES"]
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
 FIGURE_TYPES = ("count", "amount", "percent", "number")    # answer types that are figures
@@ -80,17 +80,6 @@ def of_the_asked_type(span: Span, frame: Frame) -> bool:
     "半年"); "道路通行能力" says no figure for 全长多少. Any span may answer other questions."""
     return (frame.answer_type not in FIGURE_TYPES or frame.wh_class != "how_many"
             or bool(_NUMERAL.search(span.norm)))
-
-
-def in_a_list(span: Span) -> bool:
-    """The span holds a list, or is an item of one: a coordinator (和, 与, 、...) inside it, or
-    right before or after it ("北岸与南湾"; "南湾" and "《古榕》" of "北岸与南湾", "《古榕》、《山茶》").
-    A clause that holds a list counts ("包括标准及高级，以及豪华客房"): items set off by commas
-    are lists too, and requiring none cost dev answers."""
-    words = span.sent.words
-    return any(w.text in COORDINATORS for w in words[span.i + 1:span.j - 1]) \
-        or (span.i > 0 and words[span.i - 1].text in COORDINATORS) \
-        or (span.j < len(words) and words[span.j].text in COORDINATORS)
 
 
 @dataclass

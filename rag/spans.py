@@ -23,7 +23,7 @@ from text.tagged import Tagged, tag_words, transliteration_share
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "range_joints", "whole_figures",
            "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "INTERPUNCTS",
-           "coordination_joints", "whole_list", "joins_items", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head", "without_copula",
+           "coordination_joints", "whole_list", "joins_items", "in_a_list", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head", "without_copula",
            "chunk_position", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT", "NUMERALS"]
 
 MAX_WORDS = 7
@@ -474,6 +474,17 @@ def joins_items(span: Span) -> int:
     if any(w.text in HARD_PUNCT for w in words):
         return 0
     return sum(1 for w in words[1:-1] if w.text in COORDINATORS)
+
+
+def in_a_list(span: Span) -> bool:
+    """The span holds a list, or is an item of one: a coordinator (和, 与, 、...) inside it, or
+    right before or after it ("北岸与南湾"; "南湾" and "《古榕》" of "北岸与南湾", "《古榕》、《山茶》").
+    A clause that holds a list counts ("包括标准及高级，以及豪华客房"): items set off by commas
+    are lists too, and requiring none cost dev answers."""
+    words = span.sent.words
+    return any(w.text in COORDINATORS for w in words[span.i + 1:span.j - 1]) \
+        or (span.i > 0 and words[span.i - 1].text in COORDINATORS) \
+        or (span.j < len(words) and words[span.j].text in COORDINATORS)
 
 
 def whole_enumeration(span: Span, ranked: Sequence[Span]) -> Span:

@@ -10,8 +10,8 @@ from common.errors import ConfigError
 from rag.features import FEATURE_NAMES
 from rag.frame import frame
 from rag.question import analyze
-from rag.ranker import ABSTAIN_FEATURES, MODEL_FORMAT, SpanRanker, in_a_list, of_the_asked_type
-from rag.spans import candidate_spans, sentence_views
+from rag.ranker import ABSTAIN_FEATURES, MODEL_FORMAT, SpanRanker, of_the_asked_type
+from rag.spans import candidate_spans, in_a_list, sentence_views
 from rag.types import Hit
 
 N = len(FEATURE_NAMES)
@@ -142,7 +142,7 @@ def test_abstention_trees_for_another_number_of_features_are_refused():
 
 def test_ranked_drops_candidates_made_of_the_question_words():
     from rag.question import analyze
-    from rag.spans import candidate_spans, sentence_views
+    from rag.spans import candidate_spans, in_a_list, sentence_views
     from rag.types import Hit
 
     q = analyze("青禾市的市花是什么？")
@@ -157,7 +157,7 @@ def test_ranked_drops_candidates_made_of_the_question_words():
 
 def test_a_word_that_holds_a_question_term_and_more_stays_a_candidate():
     from rag.question import analyze
-    from rag.spans import candidate_spans, sentence_views
+    from rag.spans import candidate_spans, in_a_list, sentence_views
     from rag.types import Hit
 
     q = analyze("青禾河发源于北陵山脉和哪一个山脉之间？")
@@ -173,7 +173,7 @@ def test_a_word_that_holds_a_question_term_and_more_stays_a_candidate():
 def test_the_choice_reads_how_much_of_its_passage_s_title_the_question_names():
     from rag.frame import frame
     from rag.question import analyze
-    from rag.spans import candidate_spans, sentence_views
+    from rag.spans import candidate_spans, in_a_list, sentence_views
     from rag.types import Hit
 
     q = analyze("槐山书院创办于哪一年？")
@@ -203,7 +203,7 @@ def _second_look_trees() -> str:
 
 def _four_spans():
     from rag.question import analyze
-    from rag.spans import candidate_spans, sentence_views
+    from rag.spans import candidate_spans, in_a_list, sentence_views
     from rag.types import Hit
 
     q = analyze("会议在哪里举行？")
