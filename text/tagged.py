@@ -3,7 +3,7 @@
 Chinese is cut and tagged by jieba's tagger (`nr` person, `ns` place, `nt` organisation, `nz`
 other proper noun, `m` numeral, `q` measure word, `t` time, `v` verb, `n` noun ...); English
 words and numbers are cut by a regular expression and tagged `eng` (or `m`, or `cap` when the
-original is capitalised). White space is dropped; punctuation is kept with the tag `x`, so the
+original is capitalised); a unit sign stays with its number ("12%", "28℃"). White space is dropped; punctuation is kept with the tag `x`, so the
 offsets of the remaining words still point into the text.
 
 >>> [(t.text, t.flag) for t in tag_words("厦门市质量奖，共14家")]
@@ -24,7 +24,11 @@ import jieba.posseg
 
 __all__ = ["Tagged", "tag_words", "transliteration_share"]
 
-_LATIN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+(?:[.,]\d+)*%?|[^\sA-Za-z\d\u3400-\u9fff]|[\u3400-\u9fff]+")
+# a sign written right after a number as its unit: per cent, per mille, degrees (of heat, or of an
+# angle with its minutes and seconds: "40°15′37″")
+_UNIT_SIGNS = r"%|％|‰|℃|℉|°[CFcf](?![A-Za-z])|°|′|″"
+_LATIN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+(?:[.,]\d+)*(?:" + _UNIT_SIGNS
+                    + r")?|[^\sA-Za-z\d\u3400-\u9fff]|[\u3400-\u9fff]+")
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,20 @@ def test_a_figure_goes_on_into_a_unit_cut_as_a_word_of_its_own_and_a_code_is_who
     assert whole_figures(_cut(view, cut)).text == whole
 
 
+@pytest.mark.parametrize("sign", ["℃", "°c", "%", "％", "‰", "°"])
+def test_a_unit_sign_after_a_figure_is_part_of_it(sign):
+    view = _views("什么？", f"青禾湖的水温常年保持在23~28{sign}，湖心岛高出水面12{sign}。")[0]
+    texts = {s.text for s in candidate_spans(view)}
+    assert f"23~28{sign}" in texts and f"12{sign}" in texts
+    assert all(whole_figures(s).text != "12" for s in candidate_spans(view))   # the figure is never cut from its sign
+
+
+def test_a_sign_that_is_no_unit_stays_out_of_the_figure():
+    view = _views("什么？", "北岸码头建于1998年（青禾县）——见《县志》12-13页。")[0]
+    assert whole_figures(_cut(view, "1998年")).text == "1998年"
+    assert all(not s.text.endswith(("）", "—", "》")) for s in candidate_spans(view) if s.kind == "words")
+
+
 @pytest.mark.parametrize("cut, whole", [
     ("2009年9月16日", "2009年9月16日至23日"),   # a date cut from the end of its range
     ("23日", "2009年9月16日至23日"),            # and from its start
