@@ -30,9 +30,10 @@ from rag.features import FEATURE_NAMES, SpanContext, feature_vector
 from rag.frame import Frame, bigram_recall, names_found, sentence_bigram_recall, term_coverage, title_run, unmatched_run
 from rag.rerank import CONTEXT_FEATURES, RERANK_TOP, context_rows
 from rag.spans import NUMERALS, SentenceView, Span, candidate_spans, glossed_term, in_a_list
+from text.numbers import find_quantities
 
 __all__ = ["SpanRanker", "Abstainer", "Answerable", "ANSWERABLE_FEATURES", "Choice", "MODEL_FILE", "MODEL_FORMAT", "TOP_SENTENCES", "ABSTAIN_FEATURES",
-           "candidate_rows", "of_the_asked_type", "FIGURE_TYPES"]
+           "candidate_rows", "of_the_asked_type", "states_only_given_figures", "FIGURE_TYPES"]
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
 FIGURE_TYPES = ("count", "amount", "percent", "number")    # answer types that are figures
@@ -77,9 +78,20 @@ def _logistic(x, mean, scale, coef, intercept: float) -> float:
 def of_the_asked_type(span: Span, frame: Frame) -> bool:
     """The span may answer the question as its type asks: for a figure asked with 多少, 几 or
     how many (how much, what share, how long) only a span holding a numeral ("3.5米", "两成",
-    "半年"); "道路通行能力" says no figure for 全长多少. Any span may answer other questions."""
+    "半年") that is not only a figure the question states; "道路通行能力" says no figure for
+    全长多少. Any span may answer other questions."""
     return (frame.answer_type not in FIGURE_TYPES or frame.wh_class != "how_many"
-            or bool(_NUMERAL.search(span.norm)))
+            or (bool(_NUMERAL.search(span.norm)) and not states_only_given_figures(span, frame)))
+
+
+def states_only_given_figures(span: Span, frame: Frame) -> bool:
+    """Every figure of the span is one the question states, in the same unit: "4位" is no answer
+    to "4位获奖者中有几位是校友" (a question does not ask for what it gives), but "4个" may answer
+    "2009年4月改制为几个区"."""
+    if not frame.figures:
+        return False
+    found = find_quantities(span.norm)
+    return bool(found) and all((x.value, x.unit, x.ordinal) in frame.figures for x in found)
 
 
 @dataclass

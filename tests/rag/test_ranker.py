@@ -290,6 +290,19 @@ def test_a_question_for_a_figure_keeps_the_candidates_that_hold_a_numeral(questi
     assert [t for t in ["2.8公里", "北岸与南湾", "两成", "半年"] if of_the_asked_type(spans[t], f)] == kept
 
 
+@pytest.mark.parametrize("question, kept", [
+    ("4位获奖者中有几位是北岸大学校友？", ["2位"]),           # never the figure the question states
+    ("2019年北岸港有几位获奖者？", ["4位", "2位"]),           # a figure in another unit is no bar
+    ("北岸大学有几位校友获奖？", ["4位", "2位"]),
+])
+def test_a_question_for_a_figure_is_not_answered_with_a_figure_it_states(question, kept):
+    hits = [Hit(chunk_id="d0:0", source="d0.txt", title="", date=None, score=1.0,
+                text="2019年的4位获奖者中，2位是北岸大学校友。")]
+    view = sentence_views(analyze(question), hits)[0]
+    spans = {s.text: s for s in candidate_spans(view)}
+    f = frame(analyze(question))
+    assert [t for t in ["4位", "2位"] if of_the_asked_type(spans[t], f)] == kept
+
 def _ferry_spans(question: str):
     hits = [Hit(chunk_id="d0:0", source="d0.txt", title="", date=None, score=1.0,
                 text="青禾渡轮于1998年启用，往来北岸与南湾，船长为林知远。")]
