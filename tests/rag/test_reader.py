@@ -116,3 +116,14 @@ def test_a_figure_is_converted_only_when_its_sentence_is_in_the_other_script(que
 ])
 def test_a_figure_in_words_is_given_in_digits_with_the_unit_in_the_question_s_script(question, expected):
     assert _read(question, "青禾書院共有四個分院。").answer == f"{expected} [1]"
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("12家获奖企业中有几家是民营企业？", "5"),              # not the 12 the question gives
+    ("How many of the 12 winning firms are private?", "5"),
+    ("今年有多少家企业获奖？", "12"),                       # a question that gives none: as before
+])
+def test_a_count_is_never_the_figure_the_question_gives(question, expected):
+    reading = _read(question, "今年共有12家企业获奖，其中5家是民营企业。",
+                    "This year 12 firms won the award; 5 firms of them are private.")
+    assert not reading.abstained and reading.answer.startswith(expected), reading.answer
