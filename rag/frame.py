@@ -23,7 +23,7 @@ from text.numbers import find_quantities, parse_chinese_numeral
 from text.tagged import Tagged, tag_words
 from text.tokenize import STOP_WORDS
 
-__all__ = ["Frame", "frame", "ANSWER_TYPES", "WH_CLASSES", "wh_class", "YEAR", "bigram_recall", "sentence_bigram_recall", "question_names",
+__all__ = ["Frame", "frame", "asked_era", "ANSWER_TYPES", "WH_CLASSES", "wh_class", "YEAR", "bigram_recall", "sentence_bigram_recall", "question_names",
            "names_found", "term_coverage", "unmatched_run", "title_run"]
 
 ANSWER_TYPES = ("count", "amount", "percent", "number", "date", "person", "place", "org", "list", "other")
@@ -70,6 +70,7 @@ class Frame:
     asked: tuple[str, ...] = ()   # the noun phrase the question word asks about, word by word (哪种营养因子 -> 营养, 因子)
     several: bool = False         # it says it asks for more than one thing (哪些, 哪两个, 分别, which two)
     figures: tuple[tuple[float, str, bool], ...] = ()   # figures the question states: (value, unit, ordinal)
+    era: str = ""                 # the calendar a year is asked in (民国几年 -> 民国), see `asked_era`
 
 
 def bigram_recall(grams: frozenset[str], text: str) -> float:
@@ -279,7 +280,30 @@ def frame(q: Question) -> Frame:
                  terms=tuple(q.keywords.items()), names=question_names(tag_words(to_simplified(q.text))),
                  before=before_text, after=after_text, rest=rest, wh_class=wh_kind, asked=asked,
                  several=q.several if q.lang == "zh" else asks_several_en(norm),
-                 figures=tuple((x.value, x.unit, x.ordinal) for x in find_quantities(norm)))
+                 figures=tuple((x.value, x.unit, x.ordinal) for x in find_quantities(norm)),
+                 era=asked_era(wh, before_text, after_text))
+
+
+_YEAR_WH = ("几", "多少")
+_ERA_FLAGS = ("n", "t", "q", "b")     # nouns (民国, 光绪, 昭和), time words (明治), 公元, 北纬
+
+
+def asked_era(wh: str, before: str, after: str) -> str:
+    """The word a question writes right before 几年 or 多少年 (民国几年, 公元多少年): the calendar
+    the year is counted in, which the answer names too ("民国16年"): a noun or a time word of two
+    characters or more, not a verb ("成立几年", "追溯到多少年前": how many years); not before
+    哪一年, where it is the subject ("青禾大桥哪一年启用").
+
+    >>> asked_era("几", "浙江省在民国", "年时宣布独立"), asked_era("几", "公司成立", "年了")
+    ('民国', '')
+    """
+    if wh not in _YEAR_WH or not after.startswith("年") or not before:
+        return ""
+    words = [w for w in tag_words(before) if not w.is_punct]
+    last = words[-1] if words else None
+    if last is None or last.end != len(before) or len(last.text) < 2 or not last.flag.startswith(_ERA_FLAGS):
+        return ""
+    return last.text
 
 
 def asked_phrase(wh: str, after: list[Tagged]) -> tuple[str, ...]:

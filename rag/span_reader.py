@@ -21,7 +21,7 @@ from rag.frame import Frame, frame
 from rag.question import Question
 from rag.ranker import SpanRanker
 from rag.reader import ABSTAIN_TEXT, in_question_script
-from rag.spans import Span, sentence_views, whole_answer, whole_enumeration
+from rag.spans import Span, sentence_views, whole_answer, whole_enumeration, with_era
 from rag.types import Hit, Reading
 from rag.verify import without_markers
 from text.normalize import has_cjk
@@ -65,8 +65,9 @@ class SpanReader:
 def answer_span(q: Question, f: Frame, span: Span, ranked: Sequence[Span] = ()) -> Span:
     """The chosen span as the reader says it: the whole list when several things are asked
     (as the ranker reads its edges, from `ranked`, the candidates best first), the noun a
-    "which X" question asks for, and made whole (`rag.spans.whole_answer`)."""
-    return whole_answer(whole_enumeration(span, ranked) if q.several else span, f.asked)
+    "which X" question asks for, and made whole (`rag.spans.whole_answer`), with the calendar
+    of a year the question asks in (`rag.spans.with_era`: 民国几年 -> "民国16年")."""
+    return with_era(whole_answer(whole_enumeration(span, ranked) if q.several else span, f.asked), f.era)
 
 
 class RoutedReader:

@@ -22,7 +22,7 @@ from text.numbers import CLASSIFIERS
 from text.tagged import Tagged, tag_words, transliteration_share
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "range_joints", "whole_figures",
-           "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "INTERPUNCTS",
+           "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "with_era", "INTERPUNCTS",
            "coordination_joints", "whole_list", "joins_items", "in_a_list", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head", "without_copula",
            "chunk_position", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT", "NUMERALS"]
 
@@ -572,6 +572,17 @@ def whole_head(span: Span, asked: tuple[str, ...]) -> Span:
         if text in tails:
             return Span(span.sent, span.i, j, kind=span.kind)
     return span
+
+
+def with_era(span: Span, era: str) -> Span:
+    """The span with the calendar the question counts its year in (`Frame.era`: 民国几年), when
+    the sentence writes it right before the span's figure: "16年" of "民国16年" is "民国16年"."""
+    words, norm = span.sent.words, span.sent.norm
+    if not era or span.start < len(era) or norm[span.start - len(era):span.start] != era \
+            or words[span.i].flag != "m":
+        return span
+    i = next((k for k in range(span.i - 1, -1, -1) if words[k].start == span.start - len(era)), None)
+    return span if i is None else Span(span.sent, i, span.j, kind=span.kind)
 
 
 def whole_answer(span: Span, asked: tuple[str, ...] = ()) -> Span:

@@ -176,3 +176,15 @@ def test_a_question_for_one_thing_is_typed_as_that_thing(question, answer_type):
 ])
 def test_the_frame_asks_for_several_things_only_when_the_question_says_so(question, several):
     assert frame(analyze(question)).several is several
+
+
+@pytest.mark.parametrize("question, era", [
+    ("青禾县在民國幾年設立？", "民国"),       # the calendar a year is asked in, read folded
+    ("槐山书院在公元多少年创办？", "公元"),
+    ("槐山书院创办几年了？", ""),             # a verb: how many years
+    ("岩画可以追溯到多少年前？", ""),
+    ("槐山书院哪一年创办？", ""),             # before 哪一年 stands the subject
+    ("青禾县有几家书院？", ""),               # no year asked
+])
+def test_the_calendar_a_year_is_asked_in(question, era):
+    assert frame(analyze(question)).era == era

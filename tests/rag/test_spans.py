@@ -6,7 +6,7 @@ from rag.frame import frame
 from rag.question import analyze
 from rag.spans import (MAX_WORDS, Span, aside_contents, candidate_spans, glossed_term, joins_items, sentence_views,
                        whole_answer, whole_aside, whole_enumeration, whole_figures,
-                       whole_head, whole_list, whole_names, whole_quotation)
+                       whole_head, whole_list, whole_names, whole_quotation, with_era)
 from rag.types import Hit
 
 
@@ -374,3 +374,14 @@ def test_sentence_views_know_their_place_and_whether_their_passage_leads_its_art
     assert (views["青禾站是车站。"].index, views["青禾站是车站。"].lead) == (0, True)
     assert (views["它在东部。"].index, views["它在东部。"].lead) == (1, True)
     assert (views["青禾站有出口。"].index, views["青禾站有出口。"].lead) == (0, False)
+
+
+@pytest.mark.parametrize("cut, era, said", [
+    ("16年", "民国", "民国16年"),          # the calendar the question names, right before the figure
+    ("16年", "", "16年"),                  # none asked
+    ("1927年", "民国", "1927年"),          # not written right before this figure
+    ("青禾县", "民国", "青禾县"),          # no figure
+])
+def test_a_year_is_given_in_the_calendar_the_question_asks_in(cut, era, said):
+    view = _views("什么？", "青禾县于民国16年（1927年）设立。")[0]
+    assert with_era(_cut(view, cut), era).text == said
