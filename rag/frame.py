@@ -249,7 +249,7 @@ def frame(q: Question) -> Frame:
     slot_at_end = None
     if m is None and q.lang == "zh":
         m = slot_at_end = _SLOT_AT_END.search(norm)
-    wh, left, right, head, before_text, after_text, asked = "", (), (), "", "", "", ()
+    wh, left, right, head, before_text, after_text, asked, era = "", (), (), "", "", "", (), ""
     if m:
         wh = m.group(0)
         clause_start = max((norm.rfind(c, 0, m.start()) for c in "，,。;；:："), default=-1) + 1
@@ -269,6 +269,7 @@ def frame(q: Question) -> Frame:
                  and w.text not in STOP_WORDS]
         head = nouns[0] if nouns and asks_for_noun else ""
         asked = asked_phrase(wh, after) if q.lang == "zh" else ()
+        era = asked_era(wh, before, norm[clause_start:m.start()], after_text)
     years = tuple(int(y) for y in YEAR.findall(norm))
     ordinals = tuple(v for g in _ORDINAL.findall(norm) for v in [_ordinal_value(g[0] or g[1])] if v is not None)
     rest = norm.replace(wh, " ") if wh else norm
@@ -281,27 +282,31 @@ def frame(q: Question) -> Frame:
                  before=before_text, after=after_text, rest=rest, wh_class=wh_kind, asked=asked,
                  several=q.several if q.lang == "zh" else asks_several_en(norm),
                  figures=tuple((x.value, x.unit, x.ordinal) for x in find_quantities(norm)),
-                 era=asked_era(wh, before_text, after_text))
+                 era=era)
 
 
 _YEAR_WH = ("几", "多少")
 _ERA_FLAGS = ("n", "t", "q", "b")     # nouns (民国, 光绪, 昭和), time words (明治), 公元, 北纬
 
 
-def asked_era(wh: str, before: str, after: str) -> str:
+def asked_era(wh: str, before: list[Tagged], text: str, after: str) -> str:
     """The word a question writes right before 几年 or 多少年 (民国几年, 公元多少年): the calendar
     the year is counted in, which the answer names too ("民国16年"): a noun or a time word of two
     characters or more, not a verb ("成立几年", "追溯到多少年前": how many years); not before
     哪一年, where it is the subject ("青禾大桥哪一年启用").
 
-    >>> asked_era("几", "浙江省在民国", "年时宣布独立"), asked_era("几", "公司成立", "年了")
-    ('民国', '')
+    `before` are the tagged words of `text`, the question's clause up to its question word.
+
+    >>> asked_era("几", tag_words("浙江省在民国"), "浙江省在民国", "年时宣布独立")
+    '民国'
+    >>> asked_era("几", tag_words("公司成立"), "公司成立", "年了")
+    ''
     """
-    if wh not in _YEAR_WH or not after.startswith("年") or not before:
+    if wh not in _YEAR_WH or not after.startswith("年"):
         return ""
-    words = [w for w in tag_words(before) if not w.is_punct]
+    words = [w for w in before if not w.is_punct]
     last = words[-1] if words else None
-    if last is None or last.end != len(before) or len(last.text) < 2 or not last.flag.startswith(_ERA_FLAGS):
+    if last is None or text[last.end:].strip() or len(last.text) < 2 or not last.flag.startswith(_ERA_FLAGS):
         return ""
     return last.text
 
