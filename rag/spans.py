@@ -24,7 +24,7 @@ from text.tagged import Tagged, tag_words, transliteration_share
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "range_joints", "whole_figures",
            "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "with_era", "INTERPUNCTS",
            "coordination_joints", "whole_list", "joins_items", "in_a_list", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head", "without_copula",
-           "chunk_position", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT", "NUMERALS"]
+           "chunk_position", "word_runs", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT", "NUMERALS"]
 
 MAX_WORDS = 7
 MAX_CHARS = 40
@@ -103,6 +103,31 @@ def _part_of(word: str, alts: tuple[str, ...]) -> bool:
     return any(a == word or (len(word) >= 2 and word in a) for a in alts)
 
 
+def word_runs(words: list[Tagged], norm: str, alts: tuple[str, ...]) -> list[range]:
+    """The runs of two or more whole words that together write one of a term's alternatives:
+    the sentence's segmentation may cut what the question's keeps whole ("神武后军" is
+    神武 | 后 | 军 in one sentence, 神武 | 后军 in the question). A run starts and ends on word
+    edges, so a bigram across two words of the question ("武后") is met only where it is two
+    words of the sentence too.
+
+    >>> from text.tagged import Tagged
+    >>> ws = [Tagged("神武", "nr", 0, 2), Tagged("后", "f", 2, 3), Tagged("军", "n", 3, 4)]
+    >>> word_runs(ws, "神武后军", ("后军",)), word_runs(ws, "神武后军", ("武后",))
+    ([range(1, 3)], [])
+    """
+    first = {word.start: k for k, word in enumerate(words)}
+    last = {word.end: k for k, word in enumerate(words)}
+    runs = []
+    for alt in alts:
+        at = norm.find(alt) if len(alt) >= 2 else -1
+        while at >= 0:
+            i, j = first.get(at), last.get(at + len(alt))
+            if i is not None and j is not None and j > i:
+                runs.append(range(i, j + 1))
+            at = norm.find(alt, at + 1)
+    return runs
+
+
 def _view(q: Question, hit_index: int, text: str, context_norm: str) -> SentenceView:
     norm = fold(text)
     words = tag_words(norm, text)
@@ -110,6 +135,7 @@ def _view(q: Question, hit_index: int, text: str, context_norm: str) -> Sentence
     terms = _terms_for(q, cross)
     total = sum(terms.values()) or 1.0
     match = [0.0] * len(words)
+    said = [not word.is_punct and any(_part_of(word.text, alts) for alts in terms) for word in words]
     got = 0.0
     for alts, w in terms.items():
         hit = False
@@ -117,10 +143,14 @@ def _view(q: Question, hit_index: int, text: str, context_norm: str) -> Sentence
             if not word.is_punct and _meets(word.text, alts):
                 match[k] = max(match[k], w)
                 hit = True
+        for run in word_runs(words, norm, alts):    # the term cut into several words
+            for k in run:
+                match[k] = max(match[k], w)
+                said[k] = True
+            hit = True
         if not hit and any(a in norm for a in alts):
             hit = True   # met inside a longer word
         got += w if hit else (0.35 * w if any(a in context_norm for a in alts) else 0.0)
-    said = [not word.is_punct and any(_part_of(word.text, alts) for alts in terms) for word in words]
     return SentenceView(hit_index, text, norm, words, match, got / total, cross, total_weight=total,
                         passage=context_norm, said=said)
 

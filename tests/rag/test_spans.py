@@ -6,7 +6,7 @@ from rag.frame import frame
 from rag.question import analyze
 from rag.spans import (MAX_WORDS, Span, aside_contents, candidate_spans, glossed_term, joins_items, sentence_views,
                        whole_answer, whole_aside, whole_enumeration, whole_figures,
-                       whole_head, whole_list, whole_names, whole_quotation, with_era)
+                       whole_head, whole_list, whole_names, whole_quotation, with_era, word_runs)
 from rag.types import Hit
 
 
@@ -21,6 +21,29 @@ def test_sentences_are_ranked_by_how_much_of_the_question_they_hold():
     assert views[0].text.startswith("林知远")
     assert views[0].coverage > views[1].coverage
     assert [v.rank for v in views] == [0, 1]
+
+
+def test_a_question_word_the_sentence_cuts_into_several_words_is_met_by_each_of_them():
+    # the question keeps 后军 whole; the sentence is cut 北岸 | 后 | 军
+    view = _views("北岸后军由谁带领？", "周临所部为北岸前军，林知远所部万人为北岸后军。")[0]
+    words = [w.text for w in view.words]
+    back = words.index("后")
+    assert words[back + 1] == "军"
+    assert view.match[back] > 0 and view.match[back + 1] > 0
+    assert view.said[back] and view.said[back + 1]
+    front = words.index("前")       # 前军 is no word of the question
+    assert view.match[front] == 0 and view.match[front + 1] == 0 and not view.said[front + 1]
+
+
+def test_a_run_of_words_meets_a_term_only_from_word_edge_to_word_edge():
+    words = [w for w in _views("谁？", "林知远所部为北岸后军。")[0].words]
+    norm = "林知远所部为北岸后军。"
+    cut = [w.text for w in words]
+    assert cut[cut.index("后"):cut.index("后") + 2] == ["后", "军"]
+    assert [len(r) for r in word_runs(words, norm, ("后军",))] == [2]
+    assert word_runs(words, norm, ("岸后",)) == []      # starts inside 北岸
+    assert word_runs(words, norm, ("后",)) == []         # one character is one word or none
+    assert word_runs(words, norm, ("北岸",)) == []       # one whole word is met as a word
 
 
 def test_word_runs_stay_inside_a_clause():
