@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from rag.question import ZH_QUESTION_WORDS, Question, asks_several_en, first_question_word
 from text.normalize import fold, to_simplified
-from text.numbers import find_quantities, parse_chinese_numeral
+from text.numbers import Quantity, find_quantities, parse_chinese_numeral
 from text.tagged import Tagged, tag_words
 from text.tokenize import STOP_WORDS
 
@@ -69,7 +69,7 @@ class Frame:
     wh_class: str = "none"        # one of WH_CLASSES
     asked: tuple[str, ...] = ()   # the noun phrase the question word asks about, word by word (哪种营养因子 -> 营养, 因子)
     several: bool = False         # it says it asks for more than one thing (哪些, 哪两个, 分别, which two)
-    figures: tuple[tuple[float, str, bool], ...] = ()   # figures the question states: (value, unit, ordinal)
+    figures: tuple[Quantity, ...] = ()   # figures the question states
     era: str = ""                 # the calendar a year is asked in (民国几年 -> 民国), see `asked_era`
 
 
@@ -281,7 +281,7 @@ def frame(q: Question) -> Frame:
                  terms=tuple(q.keywords.items()), names=question_names(tag_words(to_simplified(q.text))),
                  before=before_text, after=after_text, rest=rest, wh_class=wh_kind, asked=asked,
                  several=q.several if q.lang == "zh" else asks_several_en(norm),
-                 figures=tuple((x.value, x.unit, x.ordinal) for x in find_quantities(norm)),
+                 figures=tuple(find_quantities(norm)),
                  era=era)
 
 

@@ -30,7 +30,7 @@ from rag.features import FEATURE_NAMES, SpanContext, feature_vector
 from rag.frame import Frame, bigram_recall, names_found, sentence_bigram_recall, term_coverage, title_run, unmatched_run
 from rag.rerank import CONTEXT_FEATURES, RERANK_TOP, context_rows
 from rag.spans import NUMERALS, SentenceView, Span, candidate_spans, glossed_term, in_a_list
-from text.numbers import find_quantities
+from text.numbers import find_quantities, same_figure
 
 __all__ = ["SpanRanker", "Abstainer", "Answerable", "ANSWERABLE_FEATURES", "Choice", "MODEL_FILE", "MODEL_FORMAT", "TOP_SENTENCES", "ABSTAIN_FEATURES",
            "candidate_rows", "of_the_asked_type", "states_only_given_figures", "FIGURE_TYPES"]
@@ -91,7 +91,7 @@ def states_only_given_figures(span: Span, frame: Frame) -> bool:
     if not frame.figures:
         return False
     found = find_quantities(span.norm)
-    return bool(found) and all((x.value, x.unit, x.ordinal) in frame.figures for x in found)
+    return bool(found) and all(any(same_figure(x, given) for given in frame.figures) for x in found)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from rag.question import Question, Terms
 from rag.types import Hit, Reading
 from text.normalize import fold, has_cjk, is_simplified, to_simplified, to_traditional, written_traditional
-from text.numbers import CURRENCY, Quantity, find_quantities, format_value_en
+from text.numbers import CURRENCY, Quantity, find_quantities, format_value_en, same_figure
 from text.sentences import split_sentences
 from text.tokenize import STOP_WORDS, stem
 
@@ -214,10 +214,10 @@ class ExtractiveReader:
 
     def _best_quantity(self, q: Question, sents: list[_Sent]):
         best = None
-        given = [(x.value, x.unit) for x in find_quantities(q.text)]   # a question does not ask for what it gives
+        given = find_quantities(q.text)    # a question does not ask for what it gives
         for s in sents:
             for qty in find_quantities(s.text):
-                if not self._quantity_ok(q, qty, s.norm) or any(_same_figure(qty, v, u) for v, u in given):
+                if not self._quantity_ok(q, qty, s.norm) or any(same_figure(qty, g) for g in given):
                     continue
                 near, focus_near = self._proximity(q, s.norm, qty.start, qty.end)
                 if not focus_near:
@@ -378,13 +378,6 @@ def in_question_script(q: Question, text: str, sentence: str = "") -> str:
     if q.traditional:
         return text if traditional else to_traditional(text)
     return to_simplified(text) if traditional and is_simplified(q.text) else text
-
-
-def _same_figure(qty: Quantity, value: float, unit: str) -> bool:
-    """The quantity is the figure `value` `unit`: the same value in the same measure word, or
-    with English words after both ("12 winning firms" gives the 12 of "12 firms")."""
-    return qty.value == value and (qty.unit == unit or (qty.unit.isascii() and unit.isascii()
-                                                        and qty.unit != "" and unit != ""))
 
 
 def _quoted(s: _Sent, answer: str) -> Reading:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from text.normalize import fold
 
-__all__ = ["Quantity", "find_quantities", "parse_chinese_numeral", "values_in", "same_value",
+__all__ = ["Quantity", "find_quantities", "parse_chinese_numeral", "values_in", "same_value", "same_figure",
            "format_value_en", "CLASSIFIERS", "CURRENCY"]
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
@@ -157,6 +157,24 @@ def values_in(text: str) -> list[float]:
 
 def same_value(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+
+def same_figure(a: Quantity, b: Quantity) -> bool:
+    """The two are one figure: the same value, both ordinals or neither, in the same measure
+    word, or each with an English noun after it ("12 winning firms" states the 12 of "12 firms").
+
+    >>> one = lambda text: find_quantities(text)[0]
+    >>> same_figure(one("4位"), one("4位获奖者")), same_figure(one("4个"), one("4位")), same_figure(one("第4届"), one("4届"))
+    (True, False, False)
+    >>> same_figure(one("12 firms"), one("12 winning firms")), same_figure(one("12%"), one("12 firms"))
+    (True, False)
+    """
+    return a.value == b.value and a.ordinal == b.ordinal and (
+        a.unit == b.unit or (_english_noun(a.unit) and _english_noun(b.unit)))
+
+
+def _english_noun(unit: str) -> bool:
+    return unit.isascii() and unit.isalpha()
 
 
 def format_value_en(q: Quantity) -> str:

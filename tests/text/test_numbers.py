@@ -1,6 +1,6 @@
 import pytest
 
-from text.numbers import find_quantities, parse_chinese_numeral, values_in
+from text.numbers import find_quantities, parse_chinese_numeral, same_figure, values_in
 
 
 @pytest.mark.parametrize("text,value", [
@@ -47,3 +47,15 @@ def test_english_number_words_need_a_noun():
 
     assert find_quantities("ten of them said so", words=True) == []
     assert find_quantities("four workshops") == []   # the reader reads digits and Chinese numerals only
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("4位", "4位获奖者", True),            # the question's "4位" is the figure a sentence gives
+    ("4位", "4个区", False),               # another measure word: another figure
+    ("第4届", "4届", False),               # an ordinal is no count
+    ("3 firms", "3 winning firms", True),  # English nouns after both
+    ("3%", "3 firms", False),              # a sign is no noun
+    ("3.5万元", "35000元", True),          # values compared with their scale
+])
+def test_same_figure_is_one_value_in_one_unit(a, b, same):
+    assert same_figure(find_quantities(a)[0], find_quantities(b)[0]) is same
