@@ -24,7 +24,7 @@ from text.tagged import Tagged, tag_words, transliteration_share
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "range_joints", "whole_figures",
            "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "with_era", "INTERPUNCTS",
            "coordination_joints", "whole_list", "joins_items", "in_a_list", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head", "without_copula",
-           "chunk_position", "word_runs", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT", "NUMERALS"]
+           "chunk_position", "word_runs", "says_nothing", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT", "NUMERALS"]
 
 MAX_WORDS = 7
 MAX_CHARS = 40
@@ -222,7 +222,8 @@ def candidate_spans(view: SentenceView) -> list[Span]:
     out.extend(_quoted(view))
     out.extend(_enumerations(view))
     out.extend(_clause_runs(view))
-    return out
+    silent = _silent_words(words)
+    return [s for s in out if not all(k in silent for k in range(s.i, s.j))] if silent else out
 
 
 def figure_joints(words: list[Tagged]) -> list[bool]:
@@ -675,20 +676,47 @@ def _clause_runs(view: SentenceView, most: int = 3) -> list[Span]:
     return out
 
 
-def _quoted(view: SentenceView) -> list[Span]:
-    """《…》, “…” and (…) as wholes, marks included for titles."""
-    words, out = view.words, []
+def _marked(words: list[Tagged]):
+    """(i, j) of every pair of marks, words[i] opening and words[j] closing: 《…》, “…”, (…)."""
     for i, w in enumerate(words):
         close = _OPEN_CLOSE.get(w.text)
         if not close:
             continue
         for j in range(i + 1, min(len(words), i + 20)):
             if words[j].text == close:
-                if j > i + 1:
-                    inner = Span(view, i + 1, j, kind="quoted")
-                    out.append(Span(view, i, j + 1, kind="quoted") if w.text == "《" else inner)
+                yield i, j
                 break
+
+
+def _silent_words(words: list[Tagged]) -> set[int]:
+    """The words inside marks that say nothing (`says_nothing`): "学名" of "（学名：）" is a
+    label whose name is missing, no answer."""
+    return {k for i, j in _marked(words) if says_nothing(words[i + 1:j]) for k in range(i + 1, j)}
+
+
+def _quoted(view: SentenceView) -> list[Span]:
+    """《…》, “…” and (…) as wholes, marks included for titles."""
+    words, out = view.words, []
+    for i, j in _marked(words):
+        if j > i + 1:
+            out.append(Span(view, i, j + 1, kind="quoted") if words[i].text == "《" else Span(view, i + 1, j, kind="quoted"))
     return out
+
+
+def says_nothing(words: Sequence[Tagged]) -> bool:
+    """Words between marks that say nothing: punctuation only, or a label whose colon has only
+    punctuation after it ("学名：" of "（学名：）", "德语：\"\"": the name it introduced is not
+    in the text, as where a source lost its Latin).
+
+    >>> from text.tagged import tag_words
+    >>> says_nothing(tag_words("学名：")), says_nothing(tag_words('""')), says_nothing(tag_words("学名：Lutjanus"))
+    (True, True, False)
+    """
+    tail = list(words)
+    for k, w in enumerate(words):
+        if w.text in (":", "："):
+            tail = list(words[k + 1:])
+    return all(w.is_punct for w in tail)
 
 
 def _enumerations(view: SentenceView) -> list[Span]:

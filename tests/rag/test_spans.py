@@ -6,7 +6,7 @@ from rag.frame import frame
 from rag.question import analyze
 from rag.spans import (MAX_WORDS, Span, aside_contents, candidate_spans, glossed_term, joins_items, sentence_views,
                        whole_answer, whole_aside, whole_enumeration, whole_figures,
-                       whole_head, whole_list, whole_names, whole_quotation, with_era, word_runs)
+                       whole_head, whole_list, whole_names, whole_quotation, with_era, word_runs, says_nothing)
 from rag.types import Hit
 
 
@@ -334,6 +334,25 @@ def test_a_whole_answer_joins_neither_figures_across_a_comma_nor_names_across_a_
 def test_a_whole_answer_takes_the_noun_asked_for_after_the_closing_mark(cut, whole):
     view = _views("什么理论？", "她提出了「北岸学派」理论，后迁居青禾渡（Qinghe Ferry）。")[0]
     assert whole_answer(_cut(view, cut), ("理论",)).text == whole
+
+
+@pytest.mark.parametrize("sentence", ["北岸鲷（学名：），又称青禾鲷。", '北岸鲷（学名：""），又称青禾鲷。'])
+def test_an_aside_whose_label_has_lost_its_name_gives_no_candidate(sentence):
+    # the name after 学名 is not in the text: neither the label nor the empty aside answers
+    texts = {s.text for s in candidate_spans(_views("北岸鲷又叫什么？", sentence)[0])}
+    assert "青禾鲷" in texts
+    assert not any(t.strip('：:"（）()') in ("学名", "") for t in texts)
+
+
+def test_an_aside_that_names_something_after_its_label_is_a_candidate():
+    texts = {s.text for s in candidate_spans(_views("北岸鲷的学名是什么？", "北岸鲷（学名：Lutjanus），又称青禾鲷。")[0])}
+    assert "Lutjanus" in texts and "学名：Lutjanus" in texts
+
+
+def test_marks_say_nothing_when_they_hold_only_punctuation_or_a_bare_label():
+    words = lambda text: _views("什么？", text)[0].words
+    assert says_nothing(words("学名：")[:2]) and says_nothing(words('""'))
+    assert not says_nothing(words("学名：Lutjanus")) and not says_nothing(words("青禾鲷"))
 
 
 def test_titles_and_quotations_are_whole_candidates():
