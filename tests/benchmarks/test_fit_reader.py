@@ -139,3 +139,24 @@ def test_abstention_probabilities_out_of_fold_ignore_their_own_labels():
     q = out_of_fold_probabilities(A, flipped, index, rounds=50)
     assert np.allclose(q[index % 5 == 0], p[index % 5 == 0])
     assert not np.allclose(q[index % 5 == 1], p[index % 5 == 1])
+
+
+def test_the_second_look_s_trees_are_counted_where_held_out_folds_peak():
+    import numpy as np
+
+    from benchmarks.fit_reader import TREE_PARAMS, rounds_by_folds
+
+    rng = np.random.default_rng(3)
+    questions, per = 200, 8
+    X = rng.random((questions * per, 4))
+    sizes = np.full(questions, per)
+    params = {**TREE_PARAMS, "min_data_in_leaf": 5, "num_threads": 1}
+    # one feature tells the answer outright: the first tree ranks every held-out question right
+    easy = np.zeros(len(X), dtype=int)
+    easy[np.arange(questions) * per + rng.integers(0, per, questions)] = 1
+    X[:, 0] = easy
+    assert rounds_by_folds(X, easy, sizes, params, None, folds=5, rounds=40) == 1
+    # the answer is the best of a sum of three features: trees keep learning it for many rounds
+    score = (X[:, 1] + X[:, 2] + X[:, 3]).reshape(questions, per)
+    hard = (score == score.max(axis=1, keepdims=True)).astype(int).ravel()
+    assert rounds_by_folds(X, hard, sizes, params, None, folds=5, rounds=40) > 5
