@@ -10,9 +10,10 @@ retrieved passages exactly as the reader builds them. The scorer is LightGBM lam
 (or, with --scorer linear, a conditional logit), fitted per dev question to rank the candidates
 that hold the expected answer above a seeded sample of the others. Five fold models, each
 fitted without a fifth of the dev questions, score those questions as unseen: a second look
-(`rag.rerank`) is fitted on their best candidates, and the rest is fitted on the answers they
-choose: the answer width (how far an answer may widen to hold more of the probability), and the
-abstention model, small boosted trees of P(the answer is right) (or, with --abstainer logistic,
+(`rag.rerank`) is fitted on their best candidates (as many trees as five held-out folds of them
+say), and the rest is fitted on the answers they choose: the answer width (how far an answer
+may widen to hold more of the probability), and the abstention model, small boosted trees of
+P(the answer is right) (or, with --abstainer logistic,
 P(the question has an answer in the pool) x P(the answer is right | it has one)). Its threshold
 is where dev's concise accuracy, abstentions included, is highest among the thresholds that
 abstain on at least --min-abstained of the unanswerable questions, with --margin-se standard
