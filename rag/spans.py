@@ -689,9 +689,19 @@ def _marked(words: list[Tagged]):
 
 
 def _silent_words(words: list[Tagged]) -> set[int]:
-    """The words inside marks that say nothing (`says_nothing`): "学名" of "（学名：）" is a
-    label whose name is missing, no answer."""
-    return {k for i, j in _marked(words) if says_nothing(words[i + 1:j]) for k in range(i + 1, j)}
+    """The words inside marks that are no answer on their own: all of marks that say nothing
+    (`says_nothing`: "学名" of "（学名：）" is a label whose name is missing), and the label
+    before the colon of an aside ("英文" of "（英文：Phillips Academy）" names the kind of
+    gloss, not a fact)."""
+    silent = set()
+    for i, j in _marked(words):
+        if says_nothing(words[i + 1:j]):
+            silent.update(range(i + 1, j))
+            continue
+        colon = next((k for k in range(i + 1, j) if words[k].text in (":", "：")), None)
+        if colon is not None:
+            silent.update(range(i + 1, colon + 1))
+    return silent
 
 
 def _quoted(view: SentenceView) -> list[Span]:

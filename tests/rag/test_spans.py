@@ -344,9 +344,10 @@ def test_an_aside_whose_label_has_lost_its_name_gives_no_candidate(sentence):
     assert not any(t.strip('：:"（）()') in ("学名", "") for t in texts)
 
 
-def test_an_aside_that_names_something_after_its_label_is_a_candidate():
+def test_an_aside_that_names_something_after_its_label_is_a_candidate_but_not_its_label():
     texts = {s.text for s in candidate_spans(_views("北岸鲷的学名是什么？", "北岸鲷（学名：Lutjanus），又称青禾鲷。")[0])}
     assert "Lutjanus" in texts and "学名：Lutjanus" in texts
+    assert "学名" not in texts and "学名：" not in texts     # the label names the kind of gloss
 
 
 def test_marks_say_nothing_when_they_hold_only_punctuation_or_a_bare_label():
