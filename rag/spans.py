@@ -11,7 +11,7 @@ What it does not do: paraphrase, or join spans of two sentences.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rag.question import Question, Terms
@@ -219,10 +219,11 @@ def candidate_spans(view: SentenceView) -> list[Span]:
             if x.is_punct or (len(x.text) == 1 and x.text in _NO_END):
                 continue
             out.append(Span(view, i, j + 1))
-    out.extend(_quoted(view))
+    marks = list(_marked(words))
+    out.extend(_quoted(view, marks))
     out.extend(_enumerations(view))
     out.extend(_clause_runs(view))
-    silent = _silent_words(words)
+    silent = _silent_words(words, marks)
     return [s for s in out if not all(k in silent for k in range(s.i, s.j))] if silent else out
 
 
@@ -676,7 +677,7 @@ def _clause_runs(view: SentenceView, most: int = 3) -> list[Span]:
     return out
 
 
-def _marked(words: list[Tagged]):
+def _marked(words: list[Tagged]) -> Iterator[tuple[int, int]]:
     """(i, j) of every pair of marks, words[i] opening and words[j] closing: 《…》, “…”, (…)."""
     for i, w in enumerate(words):
         close = _OPEN_CLOSE.get(w.text)
@@ -688,13 +689,13 @@ def _marked(words: list[Tagged]):
                 break
 
 
-def _silent_words(words: list[Tagged]) -> set[int]:
+def _silent_words(words: list[Tagged], marks: list[tuple[int, int]]) -> set[int]:
     """The words inside marks that are no answer on their own: all of marks that say nothing
     (`says_nothing`: "学名" of "（学名：）" is a label whose name is missing), and the label
     before the colon of an aside ("英文" of "（英文：Phillips Academy）" names the kind of
-    gloss, not a fact)."""
+    gloss, not a fact). `marks` are the sentence's pairs of marks (`_marked`)."""
     silent = set()
-    for i, j in _marked(words):
+    for i, j in marks:
         if says_nothing(words[i + 1:j]):
             silent.update(range(i + 1, j))
             continue
@@ -704,10 +705,10 @@ def _silent_words(words: list[Tagged]) -> set[int]:
     return silent
 
 
-def _quoted(view: SentenceView) -> list[Span]:
-    """《…》, “…” and (…) as wholes, marks included for titles."""
+def _quoted(view: SentenceView, marks: list[tuple[int, int]]) -> list[Span]:
+    """《…》, “…” and (…) as wholes (`marks`: the pairs `_marked` finds), marks included for titles."""
     words, out = view.words, []
-    for i, j in _marked(words):
+    for i, j in marks:
         if j > i + 1:
             out.append(Span(view, i, j + 1, kind="quoted") if words[i].text == "《" else Span(view, i + 1, j, kind="quoted"))
     return out
