@@ -189,13 +189,8 @@ def fit_trees(X, y, group, rounds: int = 2000, hold_every: int = 5, params: dict
     if folds:
         best = rounds_by_folds(X, y, sizes, params, init, folds, rounds)
     else:
-        held = np.repeat(np.arange(len(sizes)) % hold_every == 0, sizes)
-        fit_sizes = [n for k, n in enumerate(sizes) if k % hold_every]
-        held_sizes = [n for k, n in enumerate(sizes) if k % hold_every == 0]
-        part = (lambda mask: None) if init is None else (lambda mask: init[mask])
-        probe = lgb.train(params, lgb.Dataset(X[~held], y[~held], group=fit_sizes, init_score=part(~held)), rounds,
-                          valid_sets=[lgb.Dataset(X[held], y[held], group=held_sizes, init_score=part(held))],
-                          callbacks=[lgb.early_stopping(50, verbose=False)])
+        fit, held = _held_out(X, y, sizes, init, np.arange(len(sizes)) % hold_every == 0)
+        probe = lgb.train(params, fit, rounds, valid_sets=[held], callbacks=[lgb.early_stopping(50, verbose=False)])
         best = max(1, probe.best_iteration)
     booster = lgb.train(params, lgb.Dataset(X, y, group=sizes.tolist(), init_score=init), best)
     return booster.model_to_string(), best
@@ -207,20 +202,27 @@ def rounds_by_folds(X, y, sizes, params: dict, init, folds: int, rounds: int) ->
     judge, and can stop a model at its first tree."""
     import lightgbm as lgb
 
-    question = np.repeat(np.arange(len(sizes)), sizes)
     curves = []
     for f in range(folds):
-        held = question % folds == f
-        part = (lambda mask: None) if init is None else (lambda mask: init[mask])
+        fit, held = _held_out(X, y, sizes, init, np.arange(len(sizes)) % folds == f)
         history: dict = {}
-        lgb.train({**params, "eval_at": [1]},
-                  lgb.Dataset(X[~held], y[~held], group=[n for k, n in enumerate(sizes) if k % folds != f],
-                              init_score=part(~held)), rounds,
-                  valid_sets=[lgb.Dataset(X[held], y[held], group=[n for k, n in enumerate(sizes) if k % folds == f],
-                                          init_score=part(held))],
-                  valid_names=["held"], callbacks=[lgb.record_evaluation(history)])
+        lgb.train({**params, "eval_at": [1]}, fit, rounds, valid_sets=[held], valid_names=["held"],
+                  callbacks=[lgb.record_evaluation(history)])
         curves.append(history["held"]["ndcg@1"])
     return int(np.argmax(np.mean(curves, axis=0))) + 1
+
+
+def _held_out(X, y, sizes, init, held_questions):
+    """(the LightGBM dataset of the questions not held out, that of the held-out ones): rows
+    `X`, `y` in runs of `sizes` per question, `held_questions` a mask over the questions, and
+    `init` the first scores the rows start from (or None)."""
+    import lightgbm as lgb
+
+    sizes = np.asarray(sizes)
+    held = np.repeat(held_questions, sizes)
+    part = (lambda mask: None) if init is None else (lambda mask: init[mask])
+    return (lgb.Dataset(X[~held], y[~held], group=sizes[~held_questions].tolist(), init_score=part(~held)),
+            lgb.Dataset(X[held], y[held], group=sizes[held_questions].tolist(), init_score=part(held)))
 
 
 ABSTAIN_TREE_PARAMS = dict(objective="binary", num_leaves=3, min_data_in_leaf=50, learning_rate=0.05, verbose=-1,
