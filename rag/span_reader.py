@@ -21,10 +21,10 @@ from rag.frame import Frame, frame
 from rag.question import Question
 from rag.ranker import SpanRanker
 from rag.reader import ABSTAIN_TEXT, in_question_script
-from rag.spans import Span, sentence_views, whole_answer, whole_enumeration, with_era
+from rag.spans import Span, coordinated_persons, sentence_views, whole_answer, whole_enumeration, with_era
 from rag.types import Hit, Reading
 from rag.verify import without_markers
-from text.normalize import has_cjk
+from text.normalize import fold, has_cjk
 from text.numbers import CLASSIFIERS, Quantity, find_quantities, format_value_en
 
 __all__ = ["SpanReader", "RoutedReader", "RULE_KINDS", "ranker_reads", "in_asked_unit", "figure_of_kind", "answer_span"]
@@ -67,7 +67,11 @@ def answer_span(q: Question, f: Frame, span: Span, ranked: Sequence[Span] = ()) 
     (as the ranker reads its edges, from `ranked`, the candidates best first), the noun a
     "which X" question asks for, and made whole (`rag.spans.whole_answer`), with the calendar
     of a year the question asks in (`rag.spans.with_era`: 民国几年 -> "民国16年")."""
-    return with_era(whole_answer(whole_enumeration(span, ranked) if q.several else span, f.asked), f.era)
+    if q.several:
+        span = whole_enumeration(span, ranked)
+    elif f.wh_class == "who":
+        span = coordinated_persons(span, ranked, fold(q.norm))
+    return with_era(whole_answer(span, f.asked), f.era)
 
 
 class RoutedReader:

@@ -22,7 +22,7 @@ from text.numbers import CLASSIFIERS
 from text.tagged import Tagged, tag_words, transliteration_share
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "range_joints", "whole_figures",
-           "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "with_era", "INTERPUNCTS",
+           "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "coordinated_persons", "with_era", "INTERPUNCTS",
            "coordination_joints", "whole_list", "joins_items", "in_a_list", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head", "without_copula",
            "chunk_position", "word_runs", "says_nothing", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT", "NUMERALS"]
 
@@ -529,10 +529,55 @@ def whole_enumeration(span: Span, ranked: Sequence[Span]) -> Span:
     and may take a word before the list ("出版了《古榕》、《山茶》"); requiring more items than the
     span holds lost 5 answers of the dev questions and gained none. With none ranked, `whole_list`."""
     for other in ranked:
-        if other.sent is span.sent and other.start <= span.start and span.end <= other.end \
-                and (other.start, other.end) != (span.start, span.end) and joins_items(other):
+        if _holds_more(other, span) and joins_items(other):
             return Span(span.sent, other.i, other.j, kind=other.kind)
     return whole_list(span)
+
+
+def _holds_more(other: Span, span: Span) -> bool:
+    """`other` is a span of the same sentence that holds `span` and more."""
+    return other.sent is span.sent and other.start <= span.start and span.end <= other.end \
+        and (other.start, other.end) != (span.start, span.end)
+
+
+def coordinated_persons(span: Span, ranked: Sequence[Span], named: str) -> Span:
+    """For a question that asks who: the whole list of persons the span is one of, when the
+    question names none of them. "谁" says nothing of how many, and where the sentence gives
+    the asked part to persons joined by 和, 与, 及 or 、, it gives it to all of them ("王小明" of
+    "节目由王小明、李大伟及陈美玲主持" is "王小明、李大伟及陈美玲"). Where the question names one of
+    them ("郝德泉和谁"), it asks for the others, and the span stays as it is. The list is the
+    best of `ranked` that holds the span and more, and holds names of persons only, taken again
+    while one holds that list and more; `named` is the question, folded (`text.normalize.fold`)."""
+    wider = span
+    while wider is not None:
+        span = wider
+        wider = next((Span(span.sent, o.i, o.j, kind=o.kind) for o in ranked
+                      if _holds_more(o, span) and joins_items(o) and _persons_unnamed(o, named)), None)
+    return span
+
+
+def _persons_unnamed(span: Span, named: str) -> bool:
+    """Each item of the list span names a person, every word of it a name ("大桥|望美": a place
+    and a person's name), and `named` (the question, folded) holds none of them."""
+    words, norm = span.sent.words, span.sent.norm
+    items = _list_items(span)
+    return len(items) >= 2 \
+        and all(any(words[k].flag in _PERSON_FLAGS for k in item) for item in items) \
+        and all(words[k].flag in _NAME_FLAGS or words[k].text in INTERPUNCTS for item in items for k in item) \
+        and not any(fold(norm[words[item[0]].start:words[item[-1]].end]) in named for item in items)
+
+
+def _list_items(span: Span) -> list[list[int]]:
+    """The word indexes of each item of a list span, split at its coordinators."""
+    items, item = [], []
+    for k in range(span.i, span.j):
+        if span.sent.words[k].text in COORDINATORS:
+            items.append(item)
+            item = []
+        elif not span.sent.words[k].is_punct:
+            item.append(k)
+    items.append(item)
+    return [i for i in items if i]
 
 
 def whole_aside(span: Span, most: int = ASIDE_CHARS) -> Span:

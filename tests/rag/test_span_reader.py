@@ -62,6 +62,14 @@ def test_a_question_for_several_things_is_answered_with_all_of_them():
     assert not one.abstained and "南湾" not in one.answer, one.answer
 
 
+def test_who_is_answered_with_all_the_persons_the_sentence_joins_unless_the_question_names_one():
+    passage = "青禾夜话是青禾电视台的一个节目。节目由王小明、李大伟及陈美玲主持，每周播出一次。"
+    every = _read("青禾夜话的主持人是谁？", passage)
+    assert every.answer.removesuffix(" [1]") == "王小明、李大伟及陈美玲", every.answer
+    others = _read("李大伟和谁主持青禾夜话？", passage.replace("、李大伟及陈美玲", "、李大伟"))
+    assert others.answer.removesuffix(" [1]") == "王小明", others.answer
+
+
 def test_a_traditional_question_gets_its_answer_in_traditional_script():
     reading = _read("槐山書院是誰創辦的？", PASSAGE)
     assert "林知遠" in reading.answer

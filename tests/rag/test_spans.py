@@ -4,7 +4,8 @@ import pytest
 
 from rag.frame import frame
 from rag.question import analyze
-from rag.spans import (MAX_WORDS, Span, aside_contents, candidate_spans, glossed_term, joins_items, sentence_views,
+from rag.spans import (MAX_WORDS, Span, aside_contents, candidate_spans, coordinated_persons, glossed_term, joins_items,
+                       sentence_views,
                        whole_answer, whole_aside, whole_enumeration, whole_figures,
                        whole_head, whole_list, whole_names, whole_quotation, with_era, word_runs, says_nothing)
 from rag.types import Hit
@@ -241,6 +242,23 @@ def test_an_item_is_widened_to_the_best_ranked_list_that_holds_it():
     assert whole_enumeration(_cut(view, "青禾渡"), ranked).text == "青禾渡与南湾"     # the best, as ranked
     assert whole_enumeration(_cut(view, "青禾渡"), []).text == whole_list(_cut(view, "青禾渡")).text   # none ranked
     assert whole_enumeration(_cut(view, "故事"), ranked).text == "故事"
+
+
+def test_who_is_answered_with_every_person_the_sentence_joins_when_the_question_names_none():
+    view = _views("青禾夜话的主持人是谁？", "青禾夜话由王小明、李大伟及陈美玲主持。")[0]
+    ranked = [_cut(view, "王小明、李大伟"), _cut(view, "王小明、李大伟及陈美玲"), _cut(view, "由王小明")]
+    one = _cut(view, "王小明")
+    assert coordinated_persons(one, ranked, "青禾夜话的主持人是谁？").text == "王小明、李大伟及陈美玲"
+    assert coordinated_persons(one, ranked[:1], "青禾夜话的主持人是谁？").text == "王小明、李大伟"    # as ranked
+    # the question names one of them: it asks for the others
+    assert coordinated_persons(one, ranked, "李大伟和谁主持青禾夜话？").text == "王小明"
+    assert coordinated_persons(one, [], "青禾夜话的主持人是谁？").text == "王小明"
+
+
+def test_who_is_not_widened_to_a_list_that_holds_more_than_names():
+    view = _views("节目由谁合办？", "节目由王小明和上海电视台合办。")[0]
+    one = _cut(view, "王小明")
+    assert coordinated_persons(one, [_cut(view, "王小明和上海电视台")], "节目由谁合办？").text == "王小明"
 
 
 def test_a_list_that_cuts_an_item_is_widened_to_the_whole_item():
