@@ -23,7 +23,7 @@ from text.numbers import Quantity, find_quantities, parse_chinese_numeral
 from text.tagged import Tagged, tag_words
 from text.tokenize import STOP_WORDS
 
-__all__ = ["Frame", "frame", "asked_era", "ANSWER_TYPES", "WH_CLASSES", "wh_class", "YEAR", "bigram_recall", "sentence_bigram_recall", "question_names",
+__all__ = ["Frame", "frame", "asked_era", "ANSWER_TYPES", "WH_CLASSES", "wh_class", "YEAR", "NAMES_A_YEAR", "bigram_recall", "sentence_bigram_recall", "question_names",
            "names_found", "term_coverage", "unmatched_run", "title_run"]
 
 ANSWER_TYPES = ("count", "amount", "percent", "number", "date", "person", "place", "org", "list", "other")
@@ -71,6 +71,24 @@ class Frame:
     several: bool = False         # it says it asks for more than one thing (哪些, 哪两个, 分别, which two)
     figures: tuple[Quantity, ...] = ()   # figures the question states
     era: str = ""                 # the calendar a year is asked in (民国几年 -> 民国), see `asked_era`
+
+    @property
+    def asks_year(self) -> bool:
+        """The question word asks which year (哪一年, 哪年, 何年; not 哪一年代 or 哪一年级).
+
+        >>> from rag.question import analyze
+        >>> frame(analyze("青禾大桥于哪一年启用？")).asks_year, frame(analyze("青禾大桥于哪一年代启用？")).asks_year
+        (True, False)
+        """
+        return self.wh in _YEAR_WH_WORDS and self.after[:1] not in _YEAR_NOT_ASKED
+
+
+_YEAR_WH_WORDS = ("哪一年", "哪年", "何年")
+_YEAR_NOT_ASKED = ("代", "级", "龄", "纪", "间")   # 哪一年代, 哪一年级, 何年龄, 哪年间 (哪一年份 asks a year)
+# a year as a span may name it: a number before 年 (1956年, 民国16年, 至元二十六年), a bare year
+# of three or four digits, 元年, or a year of the sexagenary cycle (庚申年); not 同年 or 次年
+NAMES_A_YEAR = re.compile(r"[0-9〇零一二两三四五六七八九十百千]年|(?<!\d)\d{3,4}(?!\d)|元年"
+                          r"|[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年")
 
 
 def bigram_recall(grams: frozenset[str], text: str) -> float:

@@ -304,6 +304,17 @@ def test_a_question_for_a_figure_is_not_answered_with_a_figure_it_states(questio
     assert _of_the_asked_type(question, "2019年的4位获奖者中，2位是北岸大学校友。", ["4位", "2位"]) == kept
 
 
+@pytest.mark.parametrize("question, kept", [
+    ("青禾学院在哪一年动工？", ["1972", "1972年", "庚申年"]),     # a month and day, or 同年, say no year
+    ("青禾学院于何年动工？", ["1972", "1972年", "庚申年"]),
+    ("青禾学院在哪一年代动工？", ["1972", "1972年", "9月2日", "同年10月", "庚申年"]),   # not a year asked
+    ("青禾学院什么时候动工？", ["1972", "1972年", "9月2日", "同年10月", "庚申年"]),
+])
+def test_a_question_for_a_year_keeps_the_candidates_that_name_one(question, kept):
+    assert _of_the_asked_type(question, "青禾学院于1972年9月2日动工，同年10月落成，庚申年扩建。",
+                              ["1972", "1972年", "9月2日", "同年10月", "庚申年"]) == kept
+
+
 def _ferry_spans(question: str):
     hits = [Hit(chunk_id="d0:0", source="d0.txt", title="", date=None, score=1.0,
                 text="青禾渡轮于1998年启用，往来北岸与南湾，船长为林知远。")]
