@@ -23,7 +23,7 @@ from text.numbers import Quantity, find_quantities, parse_chinese_numeral
 from text.tagged import Tagged, tag_words
 from text.tokenize import STOP_WORDS
 
-__all__ = ["Frame", "frame", "asked_era", "ANSWER_TYPES", "WH_CLASSES", "wh_class", "YEAR", "NAMES_A_YEAR", "bigram_recall", "sentence_bigram_recall", "question_names",
+__all__ = ["Frame", "frame", "asked_era", "ANSWER_TYPES", "WH_CLASSES", "wh_class", "YEAR", "NAMES_PERIOD", "bigram_recall", "sentence_bigram_recall", "question_names",
            "names_found", "term_coverage", "unmatched_run", "title_run"]
 
 ANSWER_TYPES = ("count", "amount", "percent", "number", "date", "person", "place", "org", "list", "other")
@@ -73,22 +73,37 @@ class Frame:
     era: str = ""                 # the calendar a year is asked in (民国几年 -> 民国), see `asked_era`
 
     @property
-    def asks_year(self) -> bool:
-        """The question word asks which year (哪一年, 哪年, 何年; not 哪一年代 or 哪一年级).
+    def asked_period(self) -> str:
+        """The unit of time of which the question word asks which one: 年 (哪一年, 何年), 年代
+        (哪一年代), 月 (几月, 哪个月), 世纪 (几世纪, 哪一世纪); "" for any other question (什么时候,
+        几个月 and 哪一年级 ask no such thing).
 
         >>> from rag.question import analyze
-        >>> frame(analyze("青禾大桥于哪一年启用？")).asks_year, frame(analyze("青禾大桥于哪一年代启用？")).asks_year
-        (True, False)
+        >>> [frame(analyze(q)).asked_period for q in ("青禾大桥于哪一年启用？", "青禾大桥于哪一年代启用？",
+        ...                                         "雨季从几月开始？", "青禾港建于几世纪？", "工期是几个月？")]
+        ['年', '年代', '月', '世纪', '']
         """
-        return self.wh in _YEAR_WH_WORDS and self.after[:1] not in _YEAR_NOT_ASKED
+        if self.wh in _YEAR_WH_WORDS:
+            return "年代" if self.after.startswith("代") else "" if self.after[:1] in _YEAR_NOT_ASKED else "年"
+        if self.wh in _WHICH_WH_WORDS:
+            return next((unit for unit in ("世纪", "年代", "月") if self.after.startswith(unit)), "")
+        return ""
 
 
 _YEAR_WH_WORDS = ("哪一年", "哪年", "何年")
-_YEAR_NOT_ASKED = ("代", "级", "龄", "纪", "间")   # 哪一年代, 哪一年级, 何年龄, 哪年间 (哪一年份 asks a year)
-# a year as a span may name it: a number before 年 (1956年, 民国16年, 至元二十六年), a bare year
-# of three or four digits, 元年, or a year of the sexagenary cycle (庚申年); not 同年 or 次年
-NAMES_A_YEAR = re.compile(r"[0-9〇零一二两三四五六七八九十百千]年|(?<!\d)\d{3,4}(?!\d)|元年"
-                          r"|[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年")
+_YEAR_NOT_ASKED = ("级", "龄", "纪", "间")      # 哪一年级, 何年龄, 哪年间 (哪一年份 asks a year)
+_WHICH_WH_WORDS = ("几", "哪", "哪一", "哪个", "哪一个")
+# a span that names a period of the unit asked (`Frame.asked_period`): a year is a number before
+# 年 (1956年, 民国16年, 至元二十六年), a bare year of three or four digits, 元年, or a year of the
+# sexagenary cycle (庚申年), and not 同年, 次年 or a decade (七十年代); a month, a century or a decade is a number
+# before its unit (5月, 正月, 19世纪, 七十年代)
+NAMES_PERIOD = {
+    "年": re.compile(r"[0-9〇零一二两三四五六七八九十百千]年(?!代)|(?<!\d)\d{3,4}(?!\d)|元年"
+                    r"|[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年"),
+    "年代": re.compile(r"[0-9〇零一二三四五六七八九十]年代"),
+    "月": re.compile(r"[0-9一二三四五六七八九十正腊]月"),
+    "世纪": re.compile(r"[0-9一二三四五六七八九十]世纪"),
+}
 
 
 def bigram_recall(grams: frozenset[str], text: str) -> float:

@@ -27,7 +27,7 @@ import numpy as np
 
 from common.errors import ConfigError
 from rag.features import FEATURE_NAMES, SpanContext, feature_vector
-from rag.frame import NAMES_A_YEAR, Frame, bigram_recall, names_found, sentence_bigram_recall, term_coverage, title_run, unmatched_run
+from rag.frame import NAMES_PERIOD, Frame, bigram_recall, names_found, sentence_bigram_recall, term_coverage, title_run, unmatched_run
 from rag.rerank import CONTEXT_FEATURES, RERANK_TOP, context_rows
 from rag.spans import NUMERALS, SentenceView, Span, candidate_spans, glossed_term, in_a_list
 from text.numbers import find_quantities, same_figure
@@ -79,9 +79,10 @@ def of_the_asked_type(span: Span, frame: Frame) -> bool:
     """The span may answer the question as its type asks: for a figure asked with 多少, 几 or
     how many (how much, what share, how long) only a span holding a numeral ("3.5米", "两成",
     "半年") that is not only a figure the question states; "道路通行能力" says no figure for
-    全长多少. For a year asked with 哪一年 or 何年, only a span that names one (`NAMES_A_YEAR`):
-    "9月2日" and "同年10月" do not say which year. Any span may answer other questions."""
-    if frame.asks_year and not NAMES_A_YEAR.search(span.norm):
+    全长多少. For the year, decade, month or century asked with 哪一年, 何年, 几月 or 几世纪
+    (`Frame.asked_period`), only a span that names one (`NAMES_PERIOD`): "9月2日" and "同年10月"
+    do not say which year. Any span may answer other questions."""
+    if frame.asked_period and not NAMES_PERIOD[frame.asked_period].search(span.norm):
         return False
     return (frame.answer_type not in FIGURE_TYPES or frame.wh_class != "how_many"
             or (bool(_NUMERAL.search(span.norm)) and not states_only_given_figures(span, frame)))

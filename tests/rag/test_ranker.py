@@ -304,15 +304,21 @@ def test_a_question_for_a_figure_is_not_answered_with_a_figure_it_states(questio
     assert _of_the_asked_type(question, "2019年的4位获奖者中，2位是北岸大学校友。", ["4位", "2位"]) == kept
 
 
+_DATES = ["1972", "1972年", "9月2日", "同年10月", "庚申年", "七十年代", "二十世纪"]
+
+
 @pytest.mark.parametrize("question, kept", [
     ("青禾学院在哪一年动工？", ["1972", "1972年", "庚申年"]),     # a month and day, or 同年, say no year
     ("青禾学院于何年动工？", ["1972", "1972年", "庚申年"]),
-    ("青禾学院在哪一年代动工？", ["1972", "1972年", "9月2日", "同年10月", "庚申年"]),   # not a year asked
-    ("青禾学院什么时候动工？", ["1972", "1972年", "9月2日", "同年10月", "庚申年"]),
+    ("青禾学院在哪一年代筹建？", ["七十年代"]),
+    ("青禾学院在几世纪筹建？", ["二十世纪"]),
+    ("青禾学院在几月动工？", ["9月2日", "同年10月"]),
+    ("青禾学院什么时候动工？", _DATES),                            # no period asked: all of them
+    ("青禾学院的工期是几个月？", ["1972", "1972年", "9月2日", "同年10月", "七十年代", "二十世纪"]),  # a figure
 ])
-def test_a_question_for_a_year_keeps_the_candidates_that_name_one(question, kept):
-    assert _of_the_asked_type(question, "青禾学院于1972年9月2日动工，同年10月落成，庚申年扩建。",
-                              ["1972", "1972年", "9月2日", "同年10月", "庚申年"]) == kept
+def test_a_question_for_a_year_month_decade_or_century_keeps_the_candidates_that_name_one(question, kept):
+    assert _of_the_asked_type(question, "青禾学院于二十世纪七十年代筹建，1972年9月2日动工，同年10月落成，庚申年扩建。",
+                              _DATES) == kept
 
 
 def _ferry_spans(question: str):
