@@ -22,7 +22,7 @@ from text.numbers import CLASSIFIERS
 from text.tagged import Tagged, tag_words, transliteration_share
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "range_joints", "whole_figures",
-           "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "coordinated_persons", "with_era", "INTERPUNCTS",
+           "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "adverb_cut_from_its_head", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "coordinated_persons", "with_era", "INTERPUNCTS",
            "coordination_joints", "whole_list", "joins_items", "in_a_list", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head", "without_copula",
            "chunk_position", "word_runs", "says_nothing", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT", "NUMERALS"]
 
@@ -225,6 +225,29 @@ def candidate_spans(view: SentenceView) -> list[Span]:
     out.extend(_clause_runs(view))
     silent = _silent_words(words, marks)
     return [s for s in out if not all(k in silent for k in range(s.i, s.j))] if silent else out
+
+
+def adverb_cut_from_its_head(words: list[Tagged], j: int) -> bool:
+    """Word `j` is an adverb and what it modifies follows it: a verb, adjective, adverb,
+    preposition or pronoun right after it. A span ending there cuts the adverb from its head
+    ("1884年就" of "1884年就有人提出", "林知远则" of "林知远则是首任院长"). One that ends a
+    clause is the predicate itself ("反复不定。"); one before a noun or a particle is no adverb
+    there, whatever jieba tags it ("第11届|新人奖", "峰仓和也|的"); nor is a lone character that is
+    a sound of names (`transliteration_share`: 莫 of "维特|莫|在").
+
+    >>> from text.tagged import tag_words
+    >>> words = tag_words("1884年就有人提出")
+    >>> [w.text for k, w in enumerate(words) if adverb_cut_from_its_head(words, k)]
+    ['就']
+    """
+    w = words[j]
+    if not w.flag.startswith("d") or j + 1 >= len(words) or words[j + 1].start != w.end \
+            or (_lone_character(w) and transliteration_share(w.text) >= NAME_EDGE_SHARE):
+        return False
+    return words[j + 1].flag.startswith(_ADVERB_HEADS)
+
+
+_ADVERB_HEADS = ("v", "a", "d", "p", "r")     # what an adverb modifies, or opens (就在, 则是, 就有人)
 
 
 def figure_joints(words: list[Tagged]) -> list[bool]:
@@ -666,8 +689,18 @@ def whole_answer(span: Span, asked: tuple[str, ...] = ()) -> Span:
     """The chosen answer made whole: no figure and no foreign name cut at its edges, a quoted
     term in its quotation marks, then the noun a "which X" question asks about (「两级传播」理论
     for 什么理论: the noun follows the closing mark), and the short aside that glosses it; a
-    copula before a figure or a name is left out (`without_copula`)."""
-    return whole_aside(whole_head(whole_quotation(whole_names(without_copula(whole_figures(span)))), asked))
+    copula before a figure or a name is left out (`without_copula`), and an adverb at its end
+    whose verb it leaves out (`without_dangling_adverb`)."""
+    return whole_aside(whole_head(whole_quotation(whole_names(without_copula(whole_figures(
+        without_dangling_adverb(span))))), asked))
+
+
+def without_dangling_adverb(span: Span) -> Span:
+    """The span without the adverb it ends on when what the adverb modifies is left outside
+    (`adverb_cut_from_its_head`): "林知远则" of "林知远则是首任院长" is "林知远"."""
+    if span.j - span.i > 1 and adverb_cut_from_its_head(span.sent.words, span.j - 1):
+        return Span(span.sent, span.i, span.j - 1, kind=span.kind)
+    return span
 
 
 # words are read folded (為 -> 为, 於 -> 于)

@@ -159,6 +159,21 @@ def test_a_candidate_may_end_on_zhi_but_not_on_a_particle():
 
 
 @pytest.mark.parametrize("cut, whole", [
+    ("1884年就", "1884年"),          # 就 modifies 有人提出, left out of the span
+    ("林知远则", "林知远"),
+    ("院长林知远则", "院长林知远"),
+    ("反复不定", "反复不定"),        # 不定 ends its clause: it is the predicate
+    ("莱特那·维特莫", "莱特那·维特莫"),   # jieba tags 莫 of a foreign name an adverb
+    ("第11届", "第11届"),            # and 届 before a noun
+])
+def test_an_answer_drops_an_adverb_at_its_end_when_it_leaves_out_what_the_adverb_modifies(cut, whole):
+    view = _views("谁？", "书院1884年就有人提出修建，院长林知远则是北岸人，其性情反复不定。"
+                        "1896年由莱特那·维特莫在北岸建立诊所，他获得了第11届新人奖。")
+    line = next(v for v in view if cut in v.text)
+    assert whole_answer(_cut(line, cut)).text == whole
+
+
+@pytest.mark.parametrize("cut, whole", [
     ("罗伯特", "罗伯特·安德森"),              # a given name alone
     ("安德森", "罗伯特·安德森"),              # a family name alone
     ("罗伯特·安德森", "罗伯特·安德森"),        # whole: unchanged
