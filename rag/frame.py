@@ -95,8 +95,8 @@ _YEAR_NOT_ASKED = ("级", "龄", "纪", "间")      # 哪一年级, 何年龄, �
 _WHICH_WH_WORDS = ("几", "哪", "哪一", "哪个", "哪一个")
 # a span that names a period of the unit asked (`Frame.asked_period`): a year is a number before
 # 年 (1956年, 民国16年, 至元二十六年), a bare year of three or four digits, 元年, or a year of the
-# sexagenary cycle (庚申年), and not 同年, 次年 or a decade (七十年代); a month, a century or a decade is a number
-# before its unit (5月, 正月, 19世纪, 七十年代)
+# sexagenary cycle (庚申年), and not 同年, 次年 or a decade (七十年代); a month, a century or a
+# decade is a number before its unit (5月, 正月, 19世纪, 七十年代)
 NAMES_PERIOD = {
     "年": re.compile(r"[0-9〇零一二两三四五六七八九十百千]年(?!代)|(?<!\d)\d{3,4}(?!\d)|元年"
                     r"|[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年"),

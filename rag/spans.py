@@ -22,8 +22,8 @@ from text.numbers import CLASSIFIERS
 from text.tagged import Tagged, tag_words, transliteration_share
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "range_joints", "whole_figures",
-           "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "adverb_cut_from_its_head", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "coordinated_persons", "with_era", "INTERPUNCTS",
-           "coordination_joints", "whole_list", "joins_items", "in_a_list", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head", "without_copula",
+           "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "coordinated_persons", "with_era", "INTERPUNCTS",
+           "coordination_joints", "whole_list", "joins_items", "in_a_list", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head", "without_copula", "without_dangling_adverb",
            "chunk_position", "word_runs", "says_nothing", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT", "NUMERALS"]
 
 MAX_WORDS = 7
@@ -225,29 +225,6 @@ def candidate_spans(view: SentenceView) -> list[Span]:
     out.extend(_clause_runs(view))
     silent = _silent_words(words, marks)
     return [s for s in out if not all(k in silent for k in range(s.i, s.j))] if silent else out
-
-
-def adverb_cut_from_its_head(words: list[Tagged], j: int) -> bool:
-    """Word `j` is an adverb and what it modifies follows it: a verb, adjective, adverb,
-    preposition or pronoun right after it. A span ending there cuts the adverb from its head
-    ("1884年就" of "1884年就有人提出", "林知远则" of "林知远则是首任院长"). One that ends a
-    clause is the predicate itself ("反复不定。"); one before a noun or a particle is no adverb
-    there, whatever jieba tags it ("第11届|新人奖", "峰仓和也|的"); nor is a lone character that is
-    a sound of names (`transliteration_share`: 莫 of "维特|莫|在").
-
-    >>> from text.tagged import tag_words
-    >>> words = tag_words("1884年就有人提出")
-    >>> [w.text for k, w in enumerate(words) if adverb_cut_from_its_head(words, k)]
-    ['就']
-    """
-    w = words[j]
-    if not w.flag.startswith("d") or j + 1 >= len(words) or words[j + 1].start != w.end \
-            or (_lone_character(w) and transliteration_share(w.text) >= NAME_EDGE_SHARE):
-        return False
-    return words[j + 1].flag.startswith(_ADVERB_HEADS)
-
-
-_ADVERB_HEADS = ("v", "a", "d", "p", "r")     # what an adverb modifies, or opens (就在, 则是, 就有人)
 
 
 def figure_joints(words: list[Tagged]) -> list[bool]:
@@ -701,6 +678,29 @@ def without_dangling_adverb(span: Span) -> Span:
     if span.j - span.i > 1 and adverb_cut_from_its_head(span.sent.words, span.j - 1):
         return Span(span.sent, span.i, span.j - 1, kind=span.kind)
     return span
+
+
+def adverb_cut_from_its_head(words: list[Tagged], j: int) -> bool:
+    """Word `j` is an adverb and what it modifies follows it: a verb, adjective, adverb,
+    preposition or pronoun right after it. A span ending there cuts the adverb from its head
+    ("1884年就" of "1884年就有人提出", "林知远则" of "林知远则是首任院长"). One that ends a
+    clause is the predicate itself ("反复不定。"); one before a noun or a particle is no adverb
+    there, whatever jieba tags it ("第11届|新人奖", "峰仓和也|的"); nor is a lone character that is
+    a sound of names (`transliteration_share`: 莫 of "维特|莫|在").
+
+    >>> from text.tagged import tag_words
+    >>> words = tag_words("1884年就有人提出")
+    >>> [w.text for k, w in enumerate(words) if adverb_cut_from_its_head(words, k)]
+    ['就']
+    """
+    w = words[j]
+    if not w.flag.startswith("d") or j + 1 >= len(words) or words[j + 1].start != w.end \
+            or (_lone_character(w) and transliteration_share(w.text) >= NAME_EDGE_SHARE):
+        return False
+    return words[j + 1].flag.startswith(_ADVERB_HEADS)
+
+
+_ADVERB_HEADS = ("v", "a", "d", "p", "r")     # what an adverb modifies, or opens (就在, 则是, 就有人)
 
 
 # words are read folded (為 -> 为, 於 -> 于)
