@@ -769,17 +769,18 @@ def _marked(words: list[Tagged]) -> Iterator[tuple[int, int]]:
 
 def _silent_words(words: list[Tagged], marks: list[tuple[int, int]]) -> set[int]:
     """The words inside marks that are no answer on their own: all of marks that say nothing
-    (`says_nothing`: "学名" of "（学名：）" is a label whose name is missing), and the label
-    before the colon of an aside ("英文" of "（英文：Phillips Academy）" names the kind of
-    gloss, not a fact). `marks` are the sentence's pairs of marks (`_marked`)."""
+    (`says_nothing`: "学名" of "（学名：）" is a label whose name is missing), and each label
+    before a colon of an aside ("英文" of "（英文：Phillips Academy）" names the kind of gloss,
+    not a fact; so do 德语 and 英语 of "（德语：Hund，英语：dog）"). `marks` are the sentence's
+    pairs of marks (`_marked`)."""
     silent = set()
     for i, j in marks:
-        if says_nothing(words[i + 1:j]):
+        inside = words[i + 1:j]
+        if says_nothing(inside):
             silent.update(range(i + 1, j))
             continue
-        colon = next((k for k in range(i + 1, j) if words[k].text in (":", "：")), None)
-        if colon is not None:
-            silent.update(range(i + 1, colon + 1))
+        for run in _label_runs(inside):
+            silent.update(range(i + 1 + run.start, i + 1 + run.stop + 1))    # the label and its colon
     return silent
 
 
@@ -793,19 +794,32 @@ def _quoted(view: SentenceView, marks: list[tuple[int, int]]) -> list[Span]:
 
 
 def says_nothing(words: Sequence[Tagged]) -> bool:
-    """Words between marks that say nothing: punctuation only, or a label whose colon has only
-    punctuation after it ("学名：" of "（学名：）", "德语：\"\"": the name it introduced is not
-    in the text, as where a source lost its Latin).
+    """Words between marks that say nothing: punctuation and labels only, a label being a run
+    of words with a colon right after it ("学名：" of "（学名：）", "德语：\"\"", "德语：，英语："):
+    the name it introduced is not in the text, as where a source lost its Latin.
 
     >>> from text.tagged import tag_words
     >>> says_nothing(tag_words("学名：")), says_nothing(tag_words('""')), says_nothing(tag_words("学名：Lutjanus"))
     (True, True, False)
+    >>> says_nothing(tag_words("德语：，英语：")), says_nothing(tag_words("德语：Hund，英语："))
+    (True, False)
     """
-    tail = list(words)
+    labels = {k for run in _label_runs(words) for k in run}
+    return all(w.is_punct or k in labels for k, w in enumerate(words))
+
+
+def _label_runs(words: Sequence[Tagged]) -> list[range]:
+    """The runs of words (between punctuation) that a colon follows: the labels of what comes
+    after them ("英文" of "英文：Phillips Academy")."""
+    runs, start = [], None
     for k, w in enumerate(words):
-        if w.text in (":", "："):
-            tail = list(words[k + 1:])
-    return all(w.is_punct for w in tail)
+        if not w.is_punct:
+            start = k if start is None else start
+            continue
+        if start is not None and w.text in (":", "："):
+            runs.append(range(start, k))
+        start = None
+    return runs
 
 
 def _enumerations(view: SentenceView) -> list[Span]:

@@ -383,10 +383,21 @@ def test_an_aside_that_names_something_after_its_label_is_a_candidate_but_not_it
     assert "学名" not in texts and "学名：" not in texts     # the label names the kind of gloss
 
 
+def test_every_label_of_an_aside_is_read_as_a_label():
+    # two glosses, the second one lost: the first still names something, and neither label answers
+    texts = {s.text for s in candidate_spans(_views("北岸鲷的学名是什么？", "北岸鲷（学名：Lutjanus，英文：），又称青禾鲷。")[0])}
+    assert "Lutjanus" in texts
+    assert not {"学名", "英文", "英文："} & texts
+    # words before a label are no label ("1952年" of "（1952年，英文：Beian）")
+    texts = {s.text for s in candidate_spans(_views("什么？", "北岸中学（1952年，英文：Beian）位于青禾市。")[0])}
+    assert "1952年" in texts and "Beian" in texts and "英文" not in texts
+
+
 def test_marks_say_nothing_when_they_hold_only_punctuation_or_a_bare_label():
     words = lambda text: _views("什么？", text)[0].words
     assert says_nothing(words("学名：")[:2]) and says_nothing(words('""'))
     assert not says_nothing(words("学名：Lutjanus")) and not says_nothing(words("青禾鲷"))
+    assert says_nothing(words("学名：，英文：")) and not says_nothing(words("学名：Lutjanus，英文："))
 
 
 def test_titles_and_quotations_are_whole_candidates():
