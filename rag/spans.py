@@ -23,7 +23,7 @@ from text.tagged import Tagged, tag_words, transliteration_share
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "range_joints", "whole_figures",
            "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "coordinated_persons", "with_era", "INTERPUNCTS",
-           "coordination_joints", "whole_list", "joins_items", "in_a_list", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head", "without_copula", "without_dangling_adverb",
+           "coordination_joints", "whole_list", "joins_items", "in_a_list", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head", "without_copula", "without_dangling_adverb", "with_time_of_day",
            "chunk_position", "word_runs", "says_nothing", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT", "NUMERALS"]
 
 MAX_WORDS = 7
@@ -667,9 +667,39 @@ def whole_answer(span: Span, asked: tuple[str, ...] = ()) -> Span:
     term in its quotation marks, then the noun a "which X" question asks about (「两级传播」理论
     for 什么理论: the noun follows the closing mark), and the short aside that glosses it; a
     copula before a figure or a name is left out (`without_copula`), and an adverb at its end
-    whose verb it leaves out (`without_dangling_adverb`)."""
-    return whole_aside(whole_head(whole_quotation(whole_names(without_copula(whole_figures(
-        without_dangling_adverb(span))))), asked))
+    whose verb it leaves out (`without_dangling_adverb`); a day's date takes the time of day
+    written after it (`with_time_of_day`)."""
+    return whole_aside(whole_head(whole_quotation(whole_names(without_copula(with_time_of_day(whole_figures(
+        without_dangling_adverb(span)))))), asked))
+
+
+def with_time_of_day(span: Span) -> Span:
+    """The span that ends on a day's date, with the time of that day written right after it: a
+    part of the day (早上, 晚上, 凌晨), a clock time (11时, 10点30分), or both ("2010年4月2日" of
+    "2010年4月2日早上11时逝世" is "2010年4月2日早上11时"): the time says when on that day.
+
+    >>> from text.tagged import tag_words
+    >>> view = SentenceView(0, "2010年4月2日早上11时逝世", "2010年4月2日早上11时逝世", tag_words("2010年4月2日早上11时逝世"),
+    ...                     [0.0] * 9, 0.0, False)
+    >>> with_time_of_day(Span(view, 0, 6)).text
+    '2010年4月2日早上11时'
+    """
+    words = span.sent.words
+    j = span.j
+    if j >= 3 and words[j - 1].text.isdigit() and words[j - 2].text in ("日", "号"):
+        j -= 1      # the hour's number, which `whole_figures` takes with the date ("8月20日9")
+    if words[j - 1].text not in ("日", "号") or j < 2 or words[j - 2].flag != "m":
+        return span
+    if j < len(words) and words[j].start == words[j - 1].end and words[j].text in _PARTS_OF_DAY:
+        j += 1
+    k = j
+    while k + 1 < len(words) and words[k].flag == "m" and words[k].text.isdigit() \
+            and words[k + 1].text in ("时", "点", "分") and words[k].start == words[k - 1].end:
+        k += 2
+    return span if k <= span.j else Span(span.sent, span.i, k, kind=span.kind)
+
+
+_PARTS_OF_DAY = frozenset({"凌晨", "清晨", "早上", "早晨", "上午", "中午", "下午", "傍晚", "晚上", "夜间", "深夜", "午夜"})
 
 
 def without_dangling_adverb(span: Span) -> Span:

@@ -174,6 +174,20 @@ def test_an_answer_drops_an_adverb_at_its_end_when_it_leaves_out_what_the_adverb
 
 
 @pytest.mark.parametrize("cut, whole", [
+    ("1998年7月16日", "1998年7月16日上午10点30分"),    # a part of the day and a clock time
+    ("1961年8月12日", "1961年8月12日晚上"),            # a part of the day alone
+    ("8月20日", "8月20日9时"),                          # a clock time alone
+    ("2005年7月", "2005年7月"),                         # a month holds no time of day
+    ("青禾港", "青禾港"),
+])
+def test_a_date_takes_the_time_of_day_written_after_it(cut, whole):
+    views = _views("什么时候？", "青禾港新码头于1998年7月16日上午10点30分启用。",
+                   "青禾港于1961年8月12日晚上封港，8月20日9时重开，2005年7月扩建。")
+    view = next(v for v in views if cut in v.text)
+    assert whole_answer(_cut(view, cut)).text == whole
+
+
+@pytest.mark.parametrize("cut, whole", [
     ("罗伯特", "罗伯特·安德森"),              # a given name alone
     ("安德森", "罗伯特·安德森"),              # a family name alone
     ("罗伯特·安德森", "罗伯特·安德森"),        # whole: unchanged
