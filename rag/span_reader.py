@@ -21,7 +21,8 @@ from rag.frame import Frame, frame
 from rag.question import Question
 from rag.ranker import SpanRanker
 from rag.reader import ABSTAIN_TEXT, in_question_script
-from rag.spans import Span, coordinated_persons, sentence_views, whole_answer, whole_enumeration, with_era
+from rag.spans import (Span, asks_another_item, coordinated_persons, listed_sibling, sentence_views, whole_answer,
+                       whole_enumeration, with_era)
 from rag.types import Hit, Reading
 from rag.verify import without_markers
 from text.normalize import fold, has_cjk
@@ -64,11 +65,14 @@ class SpanReader:
 
 def answer_span(q: Question, f: Frame, span: Span, ranked: Sequence[Span] = ()) -> Span:
     """The chosen span as the reader says it: the whole list when several things are asked
-    (as the ranker reads its edges, from `ranked`, the candidates best first), the noun a
+    (as the ranker reads its edges, from `ranked`, the candidates best first), the other
+    item of a list the question names items of (`rag.spans.listed_sibling`), the noun a
     "which X" question asks for, and made whole (`rag.spans.whole_answer`), with the calendar
     of a year the question asks in (`rag.spans.with_era`: 民国几年 -> "民国16年")."""
     if q.several:
         span = whole_enumeration(span, ranked)
+    elif asks_another_item(fold(q.norm)):
+        span = listed_sibling(span, ranked, fold(q.norm))
     elif f.wh_class == "who":
         span = coordinated_persons(span, ranked, fold(q.norm))
     return with_era(whole_answer(span, f.asked), f.era)

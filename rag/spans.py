@@ -11,6 +11,7 @@ What it does not do: paraphrase, or join spans of two sentences.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -22,7 +23,7 @@ from text.numbers import CLASSIFIERS
 from text.tagged import Tagged, tag_words, transliteration_share
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "range_joints", "whole_figures",
-           "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "coordinated_persons", "with_era", "INTERPUNCTS",
+           "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "coordinated_persons", "listed_sibling", "asks_another_item", "with_era", "INTERPUNCTS",
            "coordination_joints", "whole_list", "joins_items", "in_a_list", "whole_enumeration", "COORDINATORS", "whole_aside", "ASIDE_CHARS", "whole_head", "without_copula", "without_dangling_adverb", "with_time_of_day",
            "chunk_position", "word_runs", "says_nothing", "MAX_WORDS", "MAX_CHARS", "HARD_PUNCT", "NUMERALS"]
 
@@ -554,6 +555,92 @@ def coordinated_persons(span: Span, ranked: Sequence[Span], named: str) -> Span:
         wider = next((Span(span.sent, o.i, o.j, kind=o.kind) for o in ranked
                       if _holds_more(o, span) and joins_items(o) and _persons_unnamed(o, named)), None)
     return span
+
+
+# a question that names items of a list and asks for another one: "骨料、水以及哪种材料",
+# "一种是丘陵，另一种是?", "除了俄罗斯、蒙古之外还连接了?"
+# ("除了哪一款以外" asks for the one left out, not another)
+_ASKS_ANOTHER = re.compile(r"(?:、|和|与|及|以及|跟|还有|或)(?:哪|什么|甚么|谁|何)|另一"
+                           r"|除了(?![^，,、外]*(?:哪|什么|甚么|谁|何))")
+# marks around an item of the question's own list: "水以及", "、蒙古之外", "一种是丘陵"
+_LISTED_AFTER = re.compile(r"^(?:[、，,和与及跟或]|以及|还有|之外|以外|外)")
+_LISTED_BEFORE = re.compile(r"(?:[、，,和与及跟或是]|以及|还有|除了|包括)$")
+_LIST_MARKS = COORDINATORS | {"，", ",", "还有", "或者"}
+_CONTINUES_ITEM = ("n", "ng", "nl", "nr", "nrt", "nrfg", "ns", "nt", "nz", "vn", "an", "m", "mq", "q", "eng", "cap")
+_FIGURE_OR_TIME = ("m", "mq", "q", "t", "tg")
+_NOT_ITEM_EDGE = ("u", "uj", "ul", "uz", "ug", "uv", "ud", "y")   # an item neither starts nor ends on a particle
+
+
+def _clause_word(flag: str) -> bool:
+    """An item of a list holds no verb, preposition or conjunction (else it is a clause)."""
+    return (flag.startswith("v") and flag != "vn") or flag in ("p", "c")
+SIBLING_RANKS = 5          # how far down the ranking another item may be taken (dev: 4 to 8 alike)
+
+
+def asks_another_item(question: str) -> bool:
+    """The question (folded) names items of a list and asks for another one (`listed_sibling`).
+
+    >>> [asks_another_item(q) for q in ("骨料、水以及哪种材料混合后变成混凝土?", "一种是丘陵，另一种是?",
+    ...                                 "除了北岸以外还有哪里?", "骨料与水按什么比例混合?", "除了哪一款以外都是新的?")]
+    [True, True, True, False, False]
+    """
+    return bool(_ASKS_ANOTHER.search(question))
+
+
+def listed_sibling(span: Span, ranked: Sequence[Span], question: str, within: int = SIBLING_RANKS) -> Span:
+    """For a question that names items of a list and asks for another one
+    (`asks_another_item`): one item of a list in the span's sentence, not in the question,
+    that stands beside an item the question lists ("水泥" of "由水泥、骨料和水配置" for "骨料、水以及哪种材料").
+    The ranker reads the sentence, not the list, and so often takes a word next to the list
+    ("复合材料"). The span stays when it is such an item, or holds one (the tagger splits "九龙|站"
+    and tags 站 a verb); otherwise the best of the first `within` of `ranked` that is one is
+    taken, and the span stays when none is.
+
+    An item (`_sibling_of_listed`) stands beside a question term that the question itself sets
+    in a list (a list mark, 之外, 除了 or 是 next to it there), so "与" of "与哪一个城市相邻" (with,
+    not and) takes nothing. It is whole: the word beyond its far edge does not go on with it
+    (no noun, name or figure). It holds no verb, preposition or conjunction (it would be a
+    clause), neither starts nor ends on a particle, and is a date or figure only beside a date
+    or figure."""
+    if _sibling_of_listed(span, question):
+        return span
+    other = next((other for other in ranked[:within] if _sibling_of_listed(other, question)), None)
+    keep = other is None or (_holds_more(span, other) and not any(
+        span.sent.norm[w.start:w.end] in _LIST_MARKS for w in span.sent.words[span.i:span.j]))
+    return span if keep else other
+
+
+def _sibling_of_listed(span: Span, question: str) -> bool:
+    words, said, norm = span.sent.words, span.sent.said, span.sent.norm
+
+    def text(k: int) -> str:
+        return norm[words[k].start:words[k].end]
+
+    def listed(k: int) -> bool:
+        return 0 <= k < len(words) and said[k] and not words[k].is_punct and any(
+            _LISTED_AFTER.search(question[m.end():]) or _LISTED_BEFORE.search(question[:m.start()])
+            for m in re.finditer(re.escape(text(k)), question))
+
+    if span.only_question_words or span.norm in question or any(text(k) in _LIST_MARKS for k in range(span.i, span.j)):
+        return False
+
+    def ends_item(k: int) -> bool:
+        return not 0 <= k < len(words) or words[k].is_punct or text(k) in _LIST_MARKS \
+            or text(k).startswith("等") or words[k].flag not in _CONTINUES_ITEM
+
+    def same_kind(k: int) -> bool:
+        return (words[span.i].flag in _FIGURE_OR_TIME or words[span.j - 1].flag in _FIGURE_OR_TIME) \
+            == (words[k].flag in _FIGURE_OR_TIME)
+
+    def beside(mark: int, near: int, far: int) -> bool:
+        return 0 <= mark < len(words) and text(mark) in _LIST_MARKS and listed(near) and ends_item(far) \
+            and same_kind(near)
+
+    if words[span.i].flag in _NOT_ITEM_EDGE or words[span.j - 1].flag in _NOT_ITEM_EDGE \
+            or any(_clause_word(words[k].flag) for k in range(span.i, span.j)):
+        return False
+
+    return beside(span.i - 1, span.i - 2, span.j) or beside(span.j, span.j + 1, span.i - 1)
 
 
 def _persons_unnamed(span: Span, named: str) -> bool:

@@ -70,6 +70,13 @@ def test_who_is_answered_with_all_the_persons_the_sentence_joins_unless_the_ques
     assert others.answer.removesuffix(" [1]") == "王小明", others.answer
 
 
+def test_a_question_that_names_items_of_a_list_is_answered_with_the_other_one():
+    passage = "在青禾，水泥、砂石和水混合后便成为青禾砼。"
+    for question in ("青禾砼由砂石、水以及哪种材料混合而成？", "除了砂石和水，还有哪种材料混合后成为青禾砼？"):
+        reading = _read(question, passage)
+        assert reading.answer.removesuffix(" [1]") == "水泥", (question, reading.answer)
+
+
 def test_a_traditional_question_gets_its_answer_in_traditional_script():
     reading = _read("槐山書院是誰創辦的？", PASSAGE)
     assert "林知遠" in reading.answer

@@ -5,6 +5,7 @@ import pytest
 from rag.frame import frame
 from rag.question import analyze
 from rag.spans import (MAX_WORDS, Span, aside_contents, candidate_spans, coordinated_persons, glossed_term, joins_items,
+                       listed_sibling,
                        sentence_views,
                        whole_answer, whole_aside, whole_enumeration, whole_figures,
                        whole_head, whole_list, whole_names, whole_quotation, with_era, word_runs, says_nothing)
@@ -282,6 +283,48 @@ def test_who_is_answered_with_every_person_the_sentence_joins_when_the_question_
     # the question names one of them: it asks for the others
     assert coordinated_persons(one, ranked, "李大伟和谁主持青禾夜话？").text == "王小明"
     assert coordinated_persons(one, [], "青禾夜话的主持人是谁？").text == "王小明"
+
+
+def test_a_question_that_names_items_of_a_list_is_answered_with_the_other_item():
+    question = "砂石、水以及哪种材料混合后变成砼？"
+    view = _views(question, "砼是由水泥、砂石和水按比例配置而成的复合材料。")[0]
+    first, item = _cut(view, "复合材料"), _cut(view, "水泥")
+    assert listed_sibling(first, [first, _cut(view, "比例"), item], question).text == "水泥"
+    assert listed_sibling(first, [first, _cut(view, "比例"), item], question, within=2) is first   # too far down
+    # an item the question names is no answer, nor part of an item ("粉末" of "水泥粉末")
+    assert listed_sibling(first, [_cut(view, "砂石"), first], question) is first
+    powder = _views(question, "砼是由水泥粉末、砂石和水配置而成。")[0]
+    assert listed_sibling(first, [_cut(powder, "粉末"), _cut(powder, "水泥粉末")], question).text == "水泥粉末"
+
+
+def test_the_ranker_s_own_cut_of_the_other_item_stays():
+    question = "香港站以及哪一个站设有登机服务？"
+    view = _views(question, "香港站及九龙站更设有登机服务。")[0]
+    station = _cut(view, "九龙站")          # 站 is tagged a verb, so the item alone is 九龙
+    assert listed_sibling(station, [station, _cut(view, "九龙")], question) is station
+    both = _cut(view, "香港站及九龙站")       # a list that holds the item is not that item
+    assert listed_sibling(both, [both, _cut(view, "九龙")], question).text == "九龙"
+
+
+def test_another_item_is_taken_only_beside_an_item_the_question_lists():
+    view = _views("北岸县和哪个县北接青禾市？", "北岸县和南湾县北接青禾市。")[0]
+    first, item = _cut(view, "青禾市"), _cut(view, "南湾县")
+    assert listed_sibling(first, [first, item], "北岸县和哪个县北接青禾市？").text == "南湾县"
+    # 与 of "与哪个城市相邻" means "with": the question sets 北岸县 in no list
+    assert listed_sibling(first, [first, item], "北岸县的北边与哪个城市相邻？") is first
+
+
+def test_an_item_set_off_by_commas_is_no_clause_and_a_date_is_no_item_beside_a_place():
+    question = "除了北岸，还有哪里设有码头？"
+    view = _views(question, "码头设在北岸，修建于清代，南湾也有码头。")[0]
+    first = _cut(view, "南湾")
+    assert listed_sibling(first, [_cut(view, "修建于清代"), first], question) is first
+    dated = _views("青禾线连通北岸以及哪里？", "青禾线连通北岸，1990年起又连通南湾。")[0]
+    first = _cut(dated, "南湾")
+    assert listed_sibling(first, [_cut(dated, "1990年"), first], "青禾线连通北岸以及哪里？") is first
+    listed = _views("城墙坚固，不透水以及哪种特性为人称道？", "青石坚固，耐久，不透水等特性为人称道。")[0]
+    first = _cut(listed, "青石")
+    assert listed_sibling(first, [first, _cut(listed, "耐久")], "城墙坚固，不透水以及哪种特性为人称道？").text == "耐久"
 
 
 def test_who_is_not_widened_to_a_list_that_holds_more_than_names():
