@@ -569,11 +569,6 @@ _LIST_MARKS = COORDINATORS | {"，", ",", "还有", "或者"}
 _CONTINUES_ITEM = ("n", "ng", "nl", "nr", "nrt", "nrfg", "ns", "nt", "nz", "vn", "an", "m", "mq", "q", "eng", "cap")
 _FIGURE_OR_TIME = ("m", "mq", "q", "t", "tg")
 _NOT_ITEM_EDGE = ("u", "uj", "ul", "uz", "ug", "uv", "ud", "y")   # an item neither starts nor ends on a particle
-
-
-def _clause_word(flag: str) -> bool:
-    """An item of a list holds no verb, preposition or conjunction (else it is a clause)."""
-    return (flag.startswith("v") and flag != "vn") or flag in ("p", "c")
 SIBLING_RANKS = 5          # how far down the ranking another item may be taken (dev: 4 to 8 alike)
 
 
@@ -590,7 +585,8 @@ def asks_another_item(question: str) -> bool:
 def listed_sibling(span: Span, ranked: Sequence[Span], question: str, within: int = SIBLING_RANKS) -> Span:
     """For a question that names items of a list and asks for another one
     (`asks_another_item`): one item of a list in the span's sentence, not in the question,
-    that stands beside an item the question lists ("水泥" of "由水泥、骨料和水配置" for "骨料、水以及哪种材料").
+    that stands beside an item the question lists ("水泥" of "由水泥、骨料和水配置" for
+    "骨料、水以及哪种材料").
     The ranker reads the sentence, not the list, and so often takes a word next to the list
     ("复合材料"). The span stays when it is such an item, or holds one (the tagger splits "九龙|站"
     and tags 站 a verb); otherwise the best of the first `within` of `ranked` that is one is
@@ -605,40 +601,48 @@ def listed_sibling(span: Span, ranked: Sequence[Span], question: str, within: in
     if _sibling_of_listed(span, question):
         return span
     other = next((other for other in ranked[:within] if _sibling_of_listed(other, question)), None)
-    keep = other is None or (_holds_more(span, other) and not any(
-        span.sent.norm[w.start:w.end] in _LIST_MARKS for w in span.sent.words[span.i:span.j]))
-    return span if keep else other
+    if other is None or (_holds_more(span, other) and not _holds_list_mark(span)):
+        return span
+    return other
+
+
+def _word_text(sent: SentenceView, k: int) -> str:
+    return sent.norm[sent.words[k].start:sent.words[k].end]
+
+
+def _holds_list_mark(span: Span) -> bool:
+    return any(_word_text(span.sent, k) in _LIST_MARKS for k in range(span.i, span.j))
+
+
+def _clause_word(flag: str) -> bool:
+    """A verb, preposition or conjunction: no item of a list holds one (it would be a clause)."""
+    return (flag.startswith("v") and flag != "vn") or flag in ("p", "c")
 
 
 def _sibling_of_listed(span: Span, question: str) -> bool:
-    words, said, norm = span.sent.words, span.sent.said, span.sent.norm
-
-    def text(k: int) -> str:
-        return norm[words[k].start:words[k].end]
-
-    def listed(k: int) -> bool:
-        return 0 <= k < len(words) and said[k] and not words[k].is_punct and any(
-            _LISTED_AFTER.search(question[m.end():]) or _LISTED_BEFORE.search(question[:m.start()])
-            for m in re.finditer(re.escape(text(k)), question))
-
-    if span.only_question_words or span.norm in question or any(text(k) in _LIST_MARKS for k in range(span.i, span.j)):
-        return False
-
-    def ends_item(k: int) -> bool:
-        return not 0 <= k < len(words) or words[k].is_punct or text(k) in _LIST_MARKS \
-            or text(k).startswith("等") or words[k].flag not in _CONTINUES_ITEM
-
-    def same_kind(k: int) -> bool:
-        return (words[span.i].flag in _FIGURE_OR_TIME or words[span.j - 1].flag in _FIGURE_OR_TIME) \
-            == (words[k].flag in _FIGURE_OR_TIME)
-
-    def beside(mark: int, near: int, far: int) -> bool:
-        return 0 <= mark < len(words) and text(mark) in _LIST_MARKS and listed(near) and ends_item(far) \
-            and same_kind(near)
-
-    if words[span.i].flag in _NOT_ITEM_EDGE or words[span.j - 1].flag in _NOT_ITEM_EDGE \
+    """The span is one item of a list in its sentence, beside an item that `question` (folded)
+    sets in a list of its own, and is not in the question (`listed_sibling`)."""
+    sent = span.sent
+    words = sent.words
+    if span.only_question_words or span.norm in question or _holds_list_mark(span) \
+            or words[span.i].flag in _NOT_ITEM_EDGE or words[span.j - 1].flag in _NOT_ITEM_EDGE \
             or any(_clause_word(words[k].flag) for k in range(span.i, span.j)):
         return False
+
+    def listed(k: int) -> bool:
+        return 0 <= k < len(words) and sent.said[k] and not words[k].is_punct and any(
+            _LISTED_AFTER.search(question[m.end():]) or _LISTED_BEFORE.search(question[:m.start()])
+            for m in re.finditer(re.escape(_word_text(sent, k)), question))
+
+    def ends_item(k: int) -> bool:
+        return not 0 <= k < len(words) or words[k].is_punct or _word_text(sent, k) in _LIST_MARKS \
+            or _word_text(sent, k).startswith("等") or words[k].flag not in _CONTINUES_ITEM
+
+    figure = words[span.i].flag in _FIGURE_OR_TIME or words[span.j - 1].flag in _FIGURE_OR_TIME
+
+    def beside(mark: int, near: int, far: int) -> bool:
+        return 0 <= mark < len(words) and _word_text(sent, mark) in _LIST_MARKS and listed(near) \
+            and ends_item(far) and figure == (words[near].flag in _FIGURE_OR_TIME)
 
     return beside(span.i - 1, span.i - 2, span.j) or beside(span.j, span.j + 1, span.i - 1)
 
