@@ -20,6 +20,7 @@ from functools import cached_property, lru_cache
 from rag.frame import ANSWER_TYPES, WH_CLASSES, YEAR, Frame, bigram_recall, sentence_bigram_recall
 from rag.spans import HARD_PUNCT, Span, SentenceView
 from text.numbers import CLASSIFIERS, CURRENCY
+from text.tagged import POS_GROUPS, pos_group
 
 __all__ = ["SpanContext", "FEATURE_NAMES", "feature_vector", "BASE_FEATURES", "TYPE_FLAGS"]
 
@@ -445,26 +446,7 @@ def year_contradicts(c: SpanContext) -> float:
 
 
 # -- the words at the span's edges ------------------------------------------------------------
-# coarse groups of jieba's part-of-speech flags (and the English tagger's cap / eng / m)
-POS_GROUPS = ("noun", "name", "verb", "adjective", "adverb", "preposition", "particle", "numeral", "measure",
-              "time", "pronoun", "conjunction", "direction", "latin", "punct", "other")
-_FLAG_GROUP = {"n": "noun", "ng": "noun", "nl": "noun", "vn": "noun", "an": "noun",
-               "nr": "name", "nrt": "name", "nrfg": "name", "ns": "name", "nt": "name", "nz": "name",
-               "a": "adjective", "ad": "adjective", "ag": "adjective", "b": "adjective", "z": "adjective",
-               "d": "adverb", "dg": "adverb", "p": "preposition", "c": "conjunction", "cc": "conjunction",
-               "u": "particle", "uj": "particle", "ul": "particle", "uz": "particle", "ug": "particle",
-               "uv": "particle", "ud": "particle", "y": "particle", "e": "particle",
-               "m": "numeral", "mq": "numeral", "q": "measure", "t": "time", "tg": "time",
-               "r": "pronoun", "rr": "pronoun", "rz": "pronoun", "f": "direction", "s": "direction",
-               "eng": "latin", "cap": "latin", "x": "punct"}
 EDGES = ("first", "last", "before", "after")
-
-
-def pos_group(flag: str) -> str:
-    """The coarse group of a part-of-speech flag ("nr" -> "name", "vn" -> "noun", "v" -> "verb")."""
-    if flag in _FLAG_GROUP:
-        return _FLAG_GROUP[flag]
-    return "verb" if flag.startswith("v") else "other"
 
 
 def edge_groups(c: SpanContext) -> dict[str, str]:

@@ -69,12 +69,13 @@ def answer_span(q: Question, f: Frame, span: Span, ranked: Sequence[Span] = ()) 
     item of a list the question names items of (`rag.spans.listed_sibling`), the noun a
     "which X" question asks for, and made whole (`rag.spans.whole_answer`), with the calendar
     of a year the question asks in (`rag.spans.with_era`: 民国几年 -> "民国16年")."""
+    question = fold(q.norm)
     if q.several:
         span = whole_enumeration(span, ranked)
-    elif asks_another_item(fold(q.norm)):
-        span = listed_sibling(span, ranked, fold(q.norm))
+    elif asks_another_item(question):
+        span = listed_sibling(span, ranked, question)
     elif f.wh_class == "who":
-        span = coordinated_persons(span, ranked, fold(q.norm))
+        span = coordinated_persons(span, ranked, question)
     return with_era(whole_answer(span, f.asked), f.era)
 
 

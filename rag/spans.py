@@ -20,7 +20,7 @@ from rag.types import Hit
 from text.normalize import fold, has_cjk
 from text.sentences import split_sentences
 from text.numbers import CLASSIFIERS
-from text.tagged import Tagged, tag_words, transliteration_share
+from text.tagged import Tagged, pos_group, tag_words, transliteration_share
 
 __all__ = ["SentenceView", "Span", "sentence_views", "candidate_spans", "figure_joints", "range_joints", "whole_figures",
            "name_joints", "name_tail_joints", "name_edge_joints", "whole_names", "aside_contents", "glossed_term", "whole_quotation", "whole_answer", "coordinated_persons", "listed_sibling", "asks_another_item", "with_era", "INTERPUNCTS",
@@ -566,8 +566,8 @@ _ASKS_ANOTHER = re.compile(r"(?:、|和|与|及|以及|跟|还有|或)(?:哪|什
 _LISTED_AFTER = re.compile(r"^(?:[、，,和与及跟或]|以及|还有|之外|以外|外)")
 _LISTED_BEFORE = re.compile(r"(?:[、，,和与及跟或是]|以及|还有|除了|包括)$")
 _LIST_MARKS = COORDINATORS | {"，", ",", "还有", "或者"}
-_CONTINUES_ITEM = ("n", "ng", "nl", "nr", "nrt", "nrfg", "ns", "nt", "nz", "vn", "an", "m", "mq", "q", "eng", "cap")
-_FIGURE_OR_TIME = ("m", "mq", "q", "t", "tg")
+_CONTINUES_ITEM = ("noun", "name", "numeral", "measure", "latin")   # groups (`pos_group`) of a word that goes on with an item
+_FIGURE_OR_TIME = ("numeral", "measure", "time")
 _NOT_ITEM_EDGE = ("u", "uj", "ul", "uz", "ug", "uv", "ud", "y")   # an item neither starts nor ends on a particle
 SIBLING_RANKS = 5          # how far down the ranking another item may be taken (dev: 4 to 8 alike)
 
@@ -616,7 +616,7 @@ def _holds_list_mark(span: Span) -> bool:
 
 def _clause_word(flag: str) -> bool:
     """A verb, preposition or conjunction: no item of a list holds one (it would be a clause)."""
-    return (flag.startswith("v") and flag != "vn") or flag in ("p", "c")
+    return pos_group(flag) in ("verb", "preposition", "conjunction")
 
 
 def _sibling_of_listed(span: Span, question: str) -> bool:
@@ -636,13 +636,14 @@ def _sibling_of_listed(span: Span, question: str) -> bool:
 
     def ends_item(k: int) -> bool:
         return not 0 <= k < len(words) or words[k].is_punct or _word_text(sent, k) in _LIST_MARKS \
-            or _word_text(sent, k).startswith("等") or words[k].flag not in _CONTINUES_ITEM
+            or _word_text(sent, k).startswith("等") or pos_group(words[k].flag) not in _CONTINUES_ITEM
 
-    figure = words[span.i].flag in _FIGURE_OR_TIME or words[span.j - 1].flag in _FIGURE_OR_TIME
+    def figure(k: int) -> bool:
+        return pos_group(words[k].flag) in _FIGURE_OR_TIME
 
     def beside(mark: int, near: int, far: int) -> bool:
         return 0 <= mark < len(words) and _word_text(sent, mark) in _LIST_MARKS and listed(near) \
-            and ends_item(far) and figure == (words[near].flag in _FIGURE_OR_TIME)
+            and ends_item(far) and (figure(span.i) or figure(span.j - 1)) == figure(near)
 
     return beside(span.i - 1, span.i - 2, span.j) or beside(span.j, span.j + 1, span.i - 1)
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import jieba.posseg
 
-__all__ = ["Tagged", "tag_words", "transliteration_share"]
+__all__ = ["Tagged", "tag_words", "transliteration_share", "POS_GROUPS", "pos_group"]
 
 # a sign written right after a number as its unit: per cent, per mille, degrees (of heat, or of an
 # angle with its minutes and seconds: "40°15′37″")
@@ -118,3 +118,24 @@ def tag_words(text: str, cased: str | None = None) -> list[Tagged]:
         else:
             out.append(Tagged(piece, "x", start, m.end()))
     return out
+
+
+# coarse groups of jieba's part-of-speech flags (and the English tagger's cap / eng / m)
+POS_GROUPS = ("noun", "name", "verb", "adjective", "adverb", "preposition", "particle", "numeral", "measure",
+              "time", "pronoun", "conjunction", "direction", "latin", "punct", "other")
+_FLAG_GROUP = {"n": "noun", "ng": "noun", "nl": "noun", "vn": "noun", "an": "noun",
+               "nr": "name", "nrt": "name", "nrfg": "name", "ns": "name", "nt": "name", "nz": "name",
+               "a": "adjective", "ad": "adjective", "ag": "adjective", "b": "adjective", "z": "adjective",
+               "d": "adverb", "dg": "adverb", "p": "preposition", "c": "conjunction", "cc": "conjunction",
+               "u": "particle", "uj": "particle", "ul": "particle", "uz": "particle", "ug": "particle",
+               "uv": "particle", "ud": "particle", "y": "particle", "e": "particle",
+               "m": "numeral", "mq": "numeral", "q": "measure", "t": "time", "tg": "time",
+               "r": "pronoun", "rr": "pronoun", "rz": "pronoun", "f": "direction", "s": "direction",
+               "eng": "latin", "cap": "latin", "x": "punct"}
+
+
+def pos_group(flag: str) -> str:
+    """The coarse group of a part-of-speech flag ("nr" -> "name", "vn" -> "noun", "v" -> "verb")."""
+    if flag in _FLAG_GROUP:
+        return _FLAG_GROUP[flag]
+    return "verb" if flag.startswith("v") else "other"
