@@ -641,9 +641,11 @@ def _sibling_of_listed(span: Span, question: str) -> bool:
     def figure(k: int) -> bool:
         return pos_group(words[k].flag) in _FIGURE_OR_TIME
 
+    span_is_figure = figure(span.i) or figure(span.j - 1)
+
     def beside(mark: int, near: int, far: int) -> bool:
         return 0 <= mark < len(words) and _word_text(sent, mark) in _LIST_MARKS and listed(near) \
-            and ends_item(far) and (figure(span.i) or figure(span.j - 1)) == figure(near)
+            and ends_item(far) and span_is_figure == figure(near)
 
     return beside(span.i - 1, span.i - 2, span.j) or beside(span.j, span.j + 1, span.i - 1)
 
